@@ -1,0 +1,58 @@
+import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { AppDeps } from './container.js';
+import { adminRoutes } from './features/admin/admin.routes.js';
+import { emailRoutes } from './features/emails/emails.routes.js';
+import { eventRoutes } from './features/events/events.routes.js';
+import { healthRoutes } from './features/health/health.routes.js';
+import { homeRoutes } from './features/health/home.routes.js';
+import { registerErrorHandling } from './http/errors.js';
+import { requestIdFor } from './http/request-id.js';
+
+export interface AppOptions {
+  /** Enables the loopback admin routes the CLI uses in embedded mode. */
+  adminToken?: string;
+}
+
+export async function buildApp(deps: AppDeps, opts: AppOptions = {}) {
+  const app = Fastify({
+    loggerInstance: deps.log as FastifyBaseLogger,
+    genReqId: requestIdFor,
+    // We log one line per request ourselves (onResponse), with the path only.
+    logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
+    // Attachments arrive base64-encoded inside JSON (10 MB decoded ≈ 13.4 MB encoded).
+    bodyLimit: 15 * 1024 * 1024,
+    // Short keep-alive so a graceful shutdown is not held open by idle clients.
+    keepAliveTimeout: 5_000,
+    trustProxy: false,
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandling(app);
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('X-Request-ID', request.id);
+  });
+  // One structured line per request; the URL path only (query strings may carry secrets).
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        method: request.method,
+        path: request.url.split('?')[0],
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+        keyKind: request.keyAuth?.kind,
+        projectId: request.keyAuth?.project.id,
+      },
+      'request',
+    );
+  });
+
+  await app.register(homeRoutes);
+  await app.register(healthRoutes(deps));
+  await app.register(eventRoutes(deps));
+  await app.register(emailRoutes(deps));
+  if (opts.adminToken) await app.register(adminRoutes(deps, opts.adminToken));
+  return app;
+}

@@ -1,0 +1,119 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+// The only module that reads process.env: everything else receives a Config.
+
+const smtpUrl = z
+  .string()
+  .refine((v) => /^smtps?:\/\//.test(v), 'must start with smtp:// or smtps://')
+  .refine((v) => URL.canParse(v), 'must be a valid URL');
+
+const masterKey = z
+  .string()
+  .refine((v) => decodeMasterKey(v) !== null, 'must be 32 bytes as 64 hex characters or base64');
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  DATA_DIR: z.string().min(1).default('./.data'),
+  DATABASE_URL: z
+    .string()
+    .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  MAIL_TRANSPORT: z.enum(['inbox', 'smtp']).default('inbox'),
+  SMTP_URL: smtpUrl.optional(),
+  SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),
+  MASTER_KEY: masterKey.optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SEND_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(10),
+  SEND_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
+});
+
+export type DatabaseConfig =
+  | { kind: 'pglite'; dataDir: string }
+  | { kind: 'postgres'; url: string; poolSize: number };
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string;
+  dataDir: string;
+  database: DatabaseConfig;
+  mail: { transport: 'inbox' | 'smtp'; smtpUrl?: string; smtpPoolSize: number };
+  masterKey: Buffer;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  send: { maxAttempts: number; retryDelaySeconds: number; workerConcurrency: number };
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+export type Env = Record<string, string | undefined>;
+
+/** Parses the environment once. Throws ConfigError listing every problem at once. */
+export function loadConfig(env: Env = process.env): Config {
+  // Empty strings mean "unset" (common in .env files and compose files).
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  if (e.MAIL_TRANSPORT === 'smtp' && !e.SMTP_URL) problems.push('SMTP_URL: required when MAIL_TRANSPORT=smtp');
+  if (e.DATABASE_URL && !e.MASTER_KEY) {
+    problems.push('MASTER_KEY: required with DATABASE_URL (32 bytes as hex or base64; e.g. `openssl rand -hex 32`)');
+  }
+  if (problems.length) throw new ConfigError(problems);
+
+  const dataDir = path.resolve(e.DATA_DIR);
+  const database: DatabaseConfig = e.DATABASE_URL
+    ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
+    : { kind: 'pglite', dataDir: path.join(dataDir, 'pgdata') };
+  const key = e.MASTER_KEY ? decodeMasterKey(e.MASTER_KEY)! : readOrCreateMasterKey(dataDir);
+
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    dataDir,
+    database,
+    mail: { transport: e.MAIL_TRANSPORT, smtpUrl: e.SMTP_URL, smtpPoolSize: e.SMTP_POOL_SIZE },
+    masterKey: key,
+    logLevel: e.LOG_LEVEL,
+    send: {
+      maxAttempts: e.SEND_MAX_ATTEMPTS,
+      retryDelaySeconds: e.SEND_RETRY_DELAY_SECONDS,
+      workerConcurrency: e.WORKER_CONCURRENCY,
+    },
+  });
+}
+
+function decodeMasterKey(value: string): Buffer | null {
+  if (/^[0-9a-fA-F]{64}$/.test(value)) return Buffer.from(value, 'hex');
+  const b = Buffer.from(value, 'base64');
+  return b.length === 32 ? b : null;
+}
+
+/** Embedded mode only: the key lives next to the data it protects, created on first start. */
+function readOrCreateMasterKey(dataDir: string): Buffer {
+  const file = path.join(dataDir, 'master.key');
+  if (existsSync(file)) {
+    const key = decodeMasterKey(readFileSync(file, 'utf8').trim());
+    if (!key) throw new ConfigError([`MASTER_KEY: ${file} is corrupt (expected 64 hex characters)`]);
+    return key;
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const key = randomBytes(32);
+  writeFileSync(file, key.toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
+  return key;
+}

@@ -1,0 +1,48 @@
+// Domain errors with a closed set of codes. HTTP status mapping lives in http/errors.ts only.
+
+export type ErrorCode =
+  | 'MISSING_AUTH'
+  | 'INVALID_API_KEY'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'PROJECT_DISABLED'
+  | 'DOMAIN_NOT_VERIFIED'
+  | 'NOT_FOUND'
+  | 'RESOURCE_NOT_FOUND'
+  | 'CONTACT_NOT_FOUND'
+  | 'EMAIL_NOT_FOUND'
+  | 'PROJECT_NOT_FOUND'
+  | 'CONFLICT'
+  | 'BAD_REQUEST'
+  | 'VALIDATION_ERROR'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'RATE_LIMIT_EXCEEDED'
+  | 'SERVICE_UNAVAILABLE'
+  | 'INTERNAL_SERVER_ERROR';
+
+export interface FieldError {
+  field: string;
+  message: string;
+  code: string;
+  received?: string;
+}
+
+export class AppError extends Error {
+  constructor(
+    public readonly code: ErrorCode,
+    message: string,
+    public readonly details?: { errors?: FieldError[]; [key: string]: unknown },
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+export function validationError(errors: FieldError[], message = 'Request validation failed'): AppError {
+  return new AppError('VALIDATION_ERROR', message, { errors });
+}
+
+export function notFound(code: ErrorCode, resource: string, id: string): AppError {
+  return new AppError(code, `${resource} with ID "${id}" was not found`, { resource, id });
+}

@@ -1,0 +1,86 @@
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import type { DatabaseConfig } from '../config.js';
+import * as schema from './schema/index.js';
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, any>;
+/** Either the database or an open transaction: queries take this so callers choose the boundary. */
+export type Executor = Db | Tx;
+
+export interface Database {
+  kind: DatabaseConfig['kind'];
+  db: Db;
+  /** Present in embedded mode: pg-boss shares the single PGlite connection. */
+  pglite?: PGlite;
+  /** Present on PostgreSQL. */
+  pool?: pg.Pool;
+  url?: string;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+export interface OpenOptions {
+  /** A PGlite snapshot to start from (tests); an in-memory database when no dataDir is given. */
+  loadDataDir?: Blob;
+  inMemory?: boolean;
+}
+
+export async function openDatabase(cfg: DatabaseConfig, opts: OpenOptions = {}): Promise<Database> {
+  if (cfg.kind === 'pglite') {
+    const pglite = await PGlite.create({
+      dataDir: opts.inMemory ? undefined : cfg.dataDir,
+      loadDataDir: opts.loadDataDir,
+    });
+    const db = drizzlePglite(pglite, { schema }) as unknown as Db;
+    return {
+      kind: 'pglite',
+      db,
+      pglite,
+      ping: async () => void (await pglite.query('select 1')),
+      close: () => pglite.close(),
+    };
+  }
+  const pool = new pg.Pool({ connectionString: cfg.url, max: cfg.poolSize, connectionTimeoutMillis: 5000 });
+  // An idle client losing its connection (database restart) must not crash the process.
+  pool.on('error', () => {});
+  const db = drizzlePg(pool, { schema }) as unknown as Db;
+  return {
+    kind: 'postgres',
+    db,
+    pool,
+    url: cfg.url,
+    ping: async () => void (await pool.query('select 1')),
+    close: () => pool.end(),
+  };
+}
+
+/** Applies pending migrations. On PostgreSQL an advisory lock serialises concurrent starters. */
+export async function migrateDatabase(database: Database): Promise<void> {
+  const config = { migrationsFolder: MIGRATIONS_DIR, migrationsSchema: 'public' };
+  if (database.kind === 'pglite') {
+    await migratePglite(database.db as never, config);
+    return;
+  }
+  const client = await database.pool!.connect();
+  try {
+    await client.query('select pg_advisory_lock(727274)');
+    await migratePg(drizzlePg(client, { schema }), config);
+  } finally {
+    await client.query('select pg_advisory_unlock(727274)').catch(() => {});
+    client.release();
+  }
+}
+
+export { sql };

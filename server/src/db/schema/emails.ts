@@ -1,0 +1,77 @@
+import { index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { contacts } from './contacts.js';
+import { projects } from './projects.js';
+
+export const EMAIL_STATUSES = [
+  'PENDING',
+  'SENDING',
+  'SENT',
+  'DELIVERED',
+  'BOUNCED',
+  'COMPLAINED',
+  'FAILED',
+  'SUPPRESSED',
+] as const;
+export type EmailStatus = (typeof EMAIL_STATUSES)[number];
+export type EmailSourceType = 'TRANSACTIONAL' | 'CAMPAIGN' | 'WORKFLOW';
+
+export const emails = pgTable(
+  'emails',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    projectId: uuid('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    contactId: uuid('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
+    sourceType: text('source_type').$type<EmailSourceType>().notNull().default('TRANSACTIONAL'),
+    toEmail: text('to_email').notNull(),
+    toName: text('to_name'),
+    fromEmail: text('from_email').notNull(),
+    fromName: text('from_name'),
+    replyTo: text('reply_to'),
+    subject: text('subject').notNull(),
+    body: text('body').notNull(),
+    headers: jsonb('headers').$type<Record<string, string> | null>(),
+    // Data snapshot taken when the email was accepted; the worker renders against it, once.
+    renderData: jsonb('render_data').$type<Record<string, unknown>>().notNull(),
+    templateId: uuid('template_id'),
+    status: text('status').$type<EmailStatus>().notNull().default('PENDING'),
+    statusReason: text('status_reason'),
+    messageId: text('message_id').unique(),
+    attempts: integer('attempts').notNull().default(0),
+    requestId: text('request_id'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    sendingAt: timestamp('sending_at', { withTimezone: true }),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    failedAt: timestamp('failed_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('emails_project_created_idx').on(t.projectId, t.createdAt.desc()),
+    index('emails_contact_idx').on(t.contactId),
+    index('emails_status_idx').on(t.status),
+  ],
+);
+
+export type EmailRow = typeof emails.$inferSelect;
+
+/** Raw MIME of messages handed to the `inbox` transport (the Dev Inbox). */
+export const inboxMessages = pgTable(
+  'inbox_messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    projectId: uuid('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    emailId: uuid('email_id').references(() => emails.id, { onDelete: 'cascade' }),
+    messageId: text('message_id').notNull(),
+    envelopeFrom: text('envelope_from').notNull(),
+    envelopeTo: text('envelope_to').notNull(),
+    subject: text('subject').notNull(),
+    raw: text('raw').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('inbox_messages_project_created_idx').on(t.projectId, t.createdAt.desc())],
+);

@@ -1,0 +1,5 @@
+export * from './projects.js';
+export * from './contacts.js';
+export * from './events.js';
+export * from './emails.js';
+export * from './activity.js';

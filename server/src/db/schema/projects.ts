@@ -1,0 +1,19 @@
+import { boolean, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+export const projects = pgTable('projects', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull(),
+  // SHA-256 hex of each key, for lookup; AES-GCM ciphertext so members can see the keys again.
+  publicKeyHash: text('public_key_hash').notNull().unique(),
+  secretKeyHash: text('secret_key_hash').notNull().unique(),
+  publicKeyEncrypted: text('public_key_encrypted').notNull(),
+  secretKeyEncrypted: text('secret_key_encrypted').notNull(),
+  keysRotatedAt: timestamp('keys_rotated_at', { withTimezone: true }).notNull().defaultNow(),
+  defaultFrom: text('default_from'),
+  defaultFromName: text('default_from_name'),
+  disabled: boolean('disabled').notNull().default(false),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export type ProjectRow = typeof projects.$inferSelect;

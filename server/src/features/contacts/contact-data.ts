@@ -1,0 +1,56 @@
+import { validationError } from '../../core/errors.js';
+
+// Contact data merge rules (Plunk-compatible):
+// - incoming keys merge over existing ones; `null` deletes a key; `""` never overwrites;
+// - `{ value, persistent: false }` is used for this request only, never stored;
+// - reserved keys are dropped silently; `locale` must be a string.
+
+export const RESERVED_DATA_KEYS = new Set(['id', 'plunk_id', 'plunk_email', 'email', 'unsubscribeUrl', 'subscribeUrl', 'manageUrl']);
+
+export type ContactData = Record<string, unknown>;
+
+export interface SplitData {
+  /** Key → value to persist, or `null` to delete the key. */
+  persistent: Record<string, unknown>;
+  /** Values for rendering this request only. */
+  temporary: Record<string, unknown>;
+}
+
+function isWrapped(v: unknown): v is { value: unknown; persistent?: boolean } {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return false;
+  const keys = Object.keys(v);
+  return 'value' in v && 'persistent' in v && keys.every((k) => k === 'value' || k === 'persistent');
+}
+
+export function splitIncomingData(incoming: ContactData | null | undefined, fieldPrefix = 'data'): SplitData {
+  const persistent: Record<string, unknown> = {};
+  const temporary: Record<string, unknown> = {};
+  for (const [key, raw] of Object.entries(incoming ?? {})) {
+    if (RESERVED_DATA_KEYS.has(key)) continue;
+    if (isWrapped(raw)) {
+      if (raw.persistent === false) temporary[key] = raw.value;
+      else if (raw.value !== '') persistent[key] = raw.value;
+      continue;
+    }
+    if (raw === '') continue;
+    if (key === 'locale' && raw !== null && typeof raw !== 'string') {
+      throw validationError([{ field: `${fieldPrefix}.locale`, message: 'locale must be a string', code: 'invalid_type' }]);
+    }
+    persistent[key] = raw;
+  }
+  return { persistent, temporary };
+}
+
+/** Applies persistent changes; returns null when nothing is left (stored as SQL NULL). */
+export function mergeContactData(existing: ContactData | null, changes: Record<string, unknown>): ContactData | null {
+  const merged: ContactData = { ...(existing ?? {}) };
+  for (const [key, value] of Object.entries(changes)) {
+    if (value === null) delete merged[key];
+    else merged[key] = value;
+  }
+  return Object.keys(merged).length ? merged : null;
+}
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}

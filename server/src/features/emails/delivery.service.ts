@@ -1,0 +1,105 @@
+import type { Logger } from 'pino';
+import type { Db } from '../../db/client.js';
+import type { EmailRow } from '../../db/schema/index.js';
+import { PRIORITY } from '../../jobs/catalog.js';
+import type { JobQueue } from '../../jobs/queue.js';
+import { composeMessage } from '../../mail/compose.js';
+import { htmlToText } from '../../mail/html-to-text.js';
+import { RenderError, renderHtml, renderSubject } from '../../mail/render.js';
+import { TransportError, type Transport } from '../../mail/transport.js';
+import { recordEvents } from '../events/events.service.js';
+import { claimEmailForSending, settleEmail } from './emails.queries.js';
+import { assertSenderAllowed } from './sender-policy.js';
+
+export interface DeliveryDeps {
+  db: Db;
+  queue: JobQueue;
+  transport: Transport;
+  log: Logger;
+  send: { maxAttempts: number; retryDelaySeconds: number };
+}
+
+/** A SENDING row older than this is taken to belong to a dead worker (job expiry is 120 s). */
+const STALE_SENDING_SECONDS = 150;
+
+/** Renders once against the snapshot taken at accept time. */
+async function buildMessage(email: EmailRow): Promise<Buffer> {
+  const data = { ...email.renderData, data: email.renderData };
+  const html = await renderHtml(email.body, data);
+  const subject = await renderSubject(email.subject, data);
+  return composeMessage({
+    from: { email: email.fromEmail, name: email.fromName },
+    to: { email: email.toEmail, name: email.toName },
+    replyTo: email.replyTo,
+    subject,
+    html,
+    text: htmlToText(html),
+    messageId: email.messageId!,
+    date: new Date(),
+    headers: email.headers ?? {},
+  });
+}
+
+/** Worker entry point for one `email.send` job. Safe to run twice for the same email. */
+export async function deliverEmail(deps: DeliveryDeps, emailId: string): Promise<void> {
+  const email = await claimEmailForSending(deps.db, emailId, STALE_SENDING_SECONDS);
+  if (!email) return; // already sent, failed, or being sent by a live worker
+
+  let raw: Buffer;
+  try {
+    await assertSenderAllowed(deps, { id: email.projectId }, email.fromEmail);
+    raw = await buildMessage(email);
+  } catch (err) {
+    const reason = err instanceof RenderError ? err.message : `Could not build message: ${(err as Error).message}`;
+    await settleEmail(deps.db, email.id, 'FAILED', reason);
+    return;
+  }
+
+  try {
+    const { response } = await deps.transport.send({
+      emailId: email.id,
+      projectId: email.projectId,
+      messageId: email.messageId!,
+      subject: email.subject,
+      envelope: { from: email.fromEmail, to: [email.toEmail] },
+      raw,
+    });
+    await markSent(deps, email, response);
+  } catch (err) {
+    await handleSendFailure(deps, email, err);
+  }
+}
+
+async function markSent(deps: DeliveryDeps, email: EmailRow, response: string) {
+  await deps.db.transaction(async (tx) => {
+    const settled = await settleEmail(tx, email.id, 'SENT', `Accepted by ${deps.transport.name}: ${response}`.slice(0, 1000));
+    if (!settled) return;
+    await recordEvents(tx, [
+      {
+        projectId: email.projectId,
+        contactId: email.contactId,
+        emailId: email.id,
+        name: 'email.sent',
+        data: { emailId: email.id, messageId: email.messageId, subject: email.subject, from: email.fromEmail, sourceType: email.sourceType },
+      },
+    ]);
+  });
+}
+
+async function handleSendFailure(deps: DeliveryDeps, email: EmailRow, err: unknown) {
+  const te = err instanceof TransportError ? err : new TransportError((err as Error).message, false);
+  if (te.permanent) {
+    await settleEmail(deps.db, email.id, 'FAILED', te.message.slice(0, 1000));
+    return;
+  }
+  if (email.attempts >= deps.send.maxAttempts) {
+    await settleEmail(deps.db, email.id, 'FAILED', `Gave up after ${email.attempts} attempts; last error: ${te.message}`.slice(0, 1000));
+    return;
+  }
+  const delay = deps.send.retryDelaySeconds * 2 ** (email.attempts - 1);
+  deps.log.warn({ emailId: email.id, attempt: email.attempts, delay, reason: te.message }, 'temporary delivery failure; will retry');
+  await deps.db.transaction(async (tx) => {
+    const settled = await settleEmail(tx, email.id, 'PENDING', `Retrying in ${delay}s after attempt ${email.attempts}: ${te.message}`.slice(0, 1000));
+    if (settled) await deps.queue.enqueue('email.send', { emailId: email.id }, { tx, startAfterSeconds: delay, priority: PRIORITY.transactional });
+  });
+}

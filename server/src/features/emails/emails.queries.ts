@@ -1,0 +1,85 @@
+import { and, desc, eq, or, sql } from 'drizzle-orm';
+import type { Executor } from '../../db/client.js';
+import { emails, inboxMessages, type EmailRow } from '../../db/schema/index.js';
+
+export type NewEmail = typeof emails.$inferInsert;
+
+export async function insertEmail(db: Executor, row: NewEmail): Promise<EmailRow> {
+  const [email] = await db.insert(emails).values(row).returning();
+  return email;
+}
+
+export async function findEmail(db: Executor, projectId: string, id: string): Promise<EmailRow | undefined> {
+  const [row] = await db.select().from(emails).where(and(eq(emails.projectId, projectId), eq(emails.id, id)));
+  return row;
+}
+
+/**
+ * Atomically takes an email for delivery. PENDING rows are claimable; a SENDING row is only
+ * reclaimed once its lease is stale (its worker died mid-send). The Message-ID is fixed here,
+ * before handoff, so a resend after a crash carries the same id and receivers can dedupe.
+ */
+export async function claimEmailForSending(db: Executor, id: string, staleSeconds: number): Promise<EmailRow | undefined> {
+  const [row] = await db
+    .update(emails)
+    .set({
+      status: 'SENDING',
+      attempts: sql`${emails.attempts} + 1`,
+      sendingAt: sql`now()`,
+      updatedAt: sql`now()`,
+      messageId: sql`coalesce(${emails.messageId}, '<' || ${emails.id} || '@' || split_part(${emails.fromEmail}, '@', 2) || '>')`,
+    })
+    .where(
+      and(
+        eq(emails.id, id),
+        or(
+          eq(emails.status, 'PENDING'),
+          and(eq(emails.status, 'SENDING'), sql`${emails.sendingAt} < now() - make_interval(secs => ${staleSeconds})`),
+        ),
+      ),
+    )
+    .returning();
+  return row;
+}
+
+/** Moves a claimed email on; only from SENDING, so a late worker cannot overwrite a newer state. */
+export async function settleEmail(
+  db: Executor,
+  id: string,
+  status: 'SENT' | 'FAILED' | 'PENDING',
+  reason: string | null,
+): Promise<EmailRow | undefined> {
+  const stamp = status === 'SENT' ? { sentAt: sql`now()` } : status === 'FAILED' ? { failedAt: sql`now()` } : {};
+  const [row] = await db
+    .update(emails)
+    .set({ status, statusReason: reason, updatedAt: sql`now()`, ...stamp })
+    .where(and(eq(emails.id, id), eq(emails.status, 'SENDING')))
+    .returning();
+  return row;
+}
+
+export async function insertInboxMessage(db: Executor, row: typeof inboxMessages.$inferInsert): Promise<void> {
+  await db.insert(inboxMessages).values(row);
+}
+
+const inboxSummary = {
+  id: inboxMessages.id,
+  emailId: inboxMessages.emailId,
+  messageId: inboxMessages.messageId,
+  from: inboxMessages.envelopeFrom,
+  to: inboxMessages.envelopeTo,
+  subject: inboxMessages.subject,
+  createdAt: inboxMessages.createdAt,
+};
+
+export async function listInboxMessages(db: Executor, projectId: string, limit: number) {
+  return db.select(inboxSummary).from(inboxMessages).where(eq(inboxMessages.projectId, projectId)).orderBy(desc(inboxMessages.createdAt)).limit(limit);
+}
+
+export async function findInboxMessage(db: Executor, projectId: string, id: string) {
+  const [row] = await db
+    .select({ ...inboxSummary, raw: inboxMessages.raw })
+    .from(inboxMessages)
+    .where(and(eq(inboxMessages.projectId, projectId), eq(inboxMessages.id, id)));
+  return row;
+}

@@ -1,0 +1,28 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { actionContext, requireKey } from '../../http/auth.js';
+import type { AppDeps } from '../../container.js';
+import { emailIdParams, sendBody, sendResponse } from './emails.schemas.js';
+import { getEmail, getInboxMessage, listInbox } from './emails.service.js';
+import { acceptSend } from './send.service.js';
+
+export const emailRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app) => {
+  const secret = requireKey(deps.db, ['secret']);
+
+  app.post('/v1/send', { onRequest: secret, schema: { body: sendBody, response: { 200: sendResponse } } }, async (request) => {
+    const data = await acceptSend(deps, actionContext(request), request.body);
+    return { success: true as const, data };
+  });
+
+  app.get('/emails/:id', { onRequest: secret, schema: { params: emailIdParams } }, async (request) =>
+    getEmail(deps.db, actionContext(request).projectId, request.params.id),
+  );
+
+  app.get('/inbox', { onRequest: secret, schema: { querystring: z.object({ limit: z.coerce.number().int().min(1).max(100).default(50) }) } }, async (request) => ({
+    data: await listInbox(deps.db, actionContext(request).projectId, request.query.limit),
+  }));
+
+  app.get('/inbox/:id', { onRequest: secret, schema: { params: emailIdParams } }, async (request) =>
+    getInboxMessage(deps.db, actionContext(request).projectId, request.params.id),
+  );
+};

@@ -1,0 +1,30 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { AppDeps } from '../../container.js';
+import { actionContext, requireKey } from '../../http/auth.js';
+import { trackBody, trackResponse } from './events.schemas.js';
+import { trackEvent } from './events.service.js';
+
+// Browsers call /v1/track with the public key: allow any origin, never credentials.
+const CORS_HEADERS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'POST, OPTIONS',
+  'access-control-allow-headers': 'Content-Type, Authorization, Idempotency-Key, X-Request-ID',
+  'access-control-max-age': '86400',
+};
+
+export const eventRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app) => {
+  const publicOrSecret = requireKey(deps.db, ['public', 'secret']);
+
+  app.options('/v1/track', async (_request, reply) => reply.headers(CORS_HEADERS).status(204).send());
+
+  app.post(
+    '/v1/track',
+    {
+      // CORS headers first so that error responses (401, 422) are readable by the browser too;
+      // auth before body validation so unauthenticated callers learn nothing about the schema.
+      onRequest: [async (_request, reply) => void reply.headers(CORS_HEADERS), publicOrSecret],
+      schema: { body: trackBody, response: { 200: trackResponse } },
+    },
+    async (request) => ({ success: true as const, data: await trackEvent(deps.db, actionContext(request), request.body) }),
+  );
+};

@@ -1,0 +1,71 @@
+import { validationError } from '../../core/errors.js';
+import type { Db, Tx } from '../../db/client.js';
+import { recordActivity, type ActivityInput, type ProjectActionContext } from '../activity/activity.service.js';
+import type { ContactData } from '../contacts/contact-data.js';
+import { upsertContact, type UpsertContactResult } from '../contacts/contacts.service.js';
+import { isReservedEventName } from './event-names.js';
+import { insertEvents, type NewEvent } from './events.queries.js';
+
+export async function recordEvents(tx: Tx | Db, rows: NewEvent[]) {
+  return insertEvents(tx, rows);
+}
+
+/** Events and audit rows that follow a contact upsert: creation, data change, subscription flip. */
+export async function recordContactUpsertEffects(tx: Tx, ctx: ProjectActionContext, result: UpsertContactResult, emailId?: string) {
+  const { contact } = result;
+  const audit: ActivityInput[] = [];
+  const base = { projectId: ctx.projectId, actor: ctx.actor, requestId: ctx.requestId, ip: ctx.ip };
+  if (result.created) {
+    audit.push({ ...base, type: 'contact.created', summary: `Contact ${contact.email} created`, metadata: { contactId: contact.id } });
+  } else if (result.dataChanged || result.subscriptionChange) {
+    audit.push({ ...base, type: 'contact.updated', summary: `Contact ${contact.email} updated`, metadata: { contactId: contact.id } });
+  }
+  if (result.subscriptionChange) {
+    await insertEvents(tx, [
+      { projectId: ctx.projectId, contactId: contact.id, emailId: emailId ?? null, name: `contact.${result.subscriptionChange}`, data: null },
+    ]);
+    audit.push({ ...base, type: `contact.${result.subscriptionChange}`, summary: `Contact ${contact.email} ${result.subscriptionChange}`, metadata: { contactId: contact.id } });
+  }
+  await recordActivity(tx, audit);
+}
+
+export interface TrackInput {
+  event: string;
+  email: string;
+  subscribed?: boolean;
+  preserveExistingSubscription?: boolean;
+  data?: ContactData | null;
+}
+
+export async function trackEvent(db: Db, ctx: ProjectActionContext, input: TrackInput) {
+  if (isReservedEventName(input.event)) {
+    throw validationError([
+      { field: 'event', code: 'reserved_event', message: `"${input.event}" is a system event name and cannot be tracked`, received: input.event },
+    ]);
+  }
+  return db.transaction(async (tx) => {
+    const result = await upsertContact(tx, {
+      projectId: ctx.projectId,
+      email: input.email,
+      data: input.data,
+      subscribed: input.subscribed,
+      subscribedWhenNew: true,
+      preserveExistingSubscription: input.preserveExistingSubscription,
+    });
+    // The event keeps everything it was sent with, temporary values included: workflows read it.
+    const [event] = await insertEvents(tx, [
+      { projectId: ctx.projectId, contactId: result.contact.id, name: input.event, data: input.data ?? null },
+    ]);
+    await recordContactUpsertEffects(tx, ctx, result);
+    await recordActivity(tx, {
+      projectId: ctx.projectId,
+      actor: ctx.actor,
+      requestId: ctx.requestId,
+      ip: ctx.ip,
+      type: 'event.tracked',
+      summary: `Event "${input.event}" tracked for ${result.contact.email}`,
+      metadata: { eventId: event.id, contactId: result.contact.id },
+    });
+    return { contact: result.contact.id, event: event.id, timestamp: event.createdAt.toISOString() };
+  });
+}

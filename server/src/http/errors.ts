@@ -1,0 +1,86 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { AppError, type ErrorCode, type FieldError } from '../core/errors.js';
+
+// The only place that turns errors into HTTP responses.
+
+const STATUS: Record<ErrorCode, number> = {
+  MISSING_AUTH: 401,
+  INVALID_API_KEY: 401,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  PROJECT_DISABLED: 403,
+  DOMAIN_NOT_VERIFIED: 403,
+  NOT_FOUND: 404,
+  RESOURCE_NOT_FOUND: 404,
+  CONTACT_NOT_FOUND: 404,
+  EMAIL_NOT_FOUND: 404,
+  PROJECT_NOT_FOUND: 404,
+  CONFLICT: 409,
+  BAD_REQUEST: 400,
+  VALIDATION_ERROR: 422,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMIT_EXCEEDED: 429,
+  SERVICE_UNAVAILABLE: 503,
+  INTERNAL_SERVER_ERROR: 500,
+};
+
+export function statusOf(code: ErrorCode): number {
+  return STATUS[code];
+}
+
+export function sendError(reply: FastifyReply, request: FastifyRequest, err: AppError) {
+  const statusCode = STATUS[err.code];
+  const { errors, ...rest } = err.details ?? {};
+  const error: Record<string, unknown> = { code: err.code, message: err.message, statusCode, requestId: request.id };
+  if (errors) error.errors = errors;
+  if (Object.keys(rest).length) error.details = rest;
+  return reply.status(statusCode).send({ success: false, error, message: err.message });
+}
+
+function fromFastifyError(err: FastifyError): AppError | null {
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const errors: FieldError[] = err.validation.map((v) => {
+      const issue = v.params.issue as { path?: PropertyKey[]; code?: string; message?: string; expected?: string };
+      const field = (issue.path ?? []).map(String).join('.') || '(root)';
+      const out: FieldError = { field, message: issue.message ?? v.message ?? 'Invalid value', code: issue.code ?? 'invalid' };
+      return out;
+    });
+    return new AppError('VALIDATION_ERROR', 'Request validation failed', { errors });
+  }
+  switch (err.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new AppError('BAD_REQUEST', 'Invalid JSON in request body');
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AppError('PAYLOAD_TOO_LARGE', 'Request body is too large');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported Content-Type; send application/json');
+  }
+  if (err instanceof SyntaxError) return new AppError('BAD_REQUEST', 'Invalid JSON in request body');
+  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) return new AppError('BAD_REQUEST', err.message);
+  return null;
+}
+
+function isDatabaseDown(err: Error & { code?: string }): boolean {
+  return ['ECONNREFUSED', 'ECONNRESET', '57P01', '57P03', '08006', '08001'].includes(err.code ?? '') || /Connection terminated|timeout exceeded when trying to connect/i.test(err.message);
+}
+
+export function registerErrorHandling(app: FastifyInstance) {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (err instanceof AppError) return sendError(reply, request, err);
+    const mapped = fromFastifyError(err);
+    if (mapped) return sendError(reply, request, mapped);
+    if (isDatabaseDown(err)) {
+      request.log.error({ err }, 'database unavailable');
+      reply.header('Retry-After', '5');
+      return sendError(reply, request, new AppError('SERVICE_UNAVAILABLE', 'The service is temporarily unavailable; retry shortly'));
+    }
+    request.log.error({ err }, 'unhandled error');
+    return sendError(reply, request, new AppError('INTERNAL_SERVER_ERROR', 'An unexpected error occurred'));
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, request, new AppError('NOT_FOUND', `Unknown route: ${request.method} ${request.url.split('?')[0]}`)),
+  );
+}

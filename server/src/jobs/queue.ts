@@ -1,0 +1,76 @@
+import { sql } from 'drizzle-orm';
+import { fromDrizzle, fromPglite, PgBoss, type SendOptions, type WorkOptions } from 'pg-boss';
+import type { Database, Executor } from '../db/client.js';
+import { JOBS, type JobName, type JobPayloads } from './catalog.js';
+
+export interface EnqueueOptions {
+  /** Run inside this transaction so the job commits (or rolls back) with the caller's rows. */
+  tx?: Executor;
+  startAfterSeconds?: number;
+  priority?: number;
+}
+
+/** pg-boss on the application database: jobs live next to the rows they act on. */
+export interface JobQueue {
+  start(): Promise<void>;
+  stop(opts?: { graceful?: boolean; timeoutMs?: number }): Promise<void>;
+  enqueue<N extends JobName>(name: N, data: JobPayloads[N], opts?: EnqueueOptions): Promise<void>;
+  work<N extends JobName>(
+    name: N,
+    opts: { batchSize: number; concurrency?: number },
+    handler: (payloads: JobPayloads[N][]) => Promise<void>,
+  ): Promise<void>;
+  healthy(): boolean;
+}
+
+export function createJobQueue(database: Database): JobQueue {
+  const boss = new PgBoss(
+    database.kind === 'pglite'
+      ? { db: fromPglite(database.pglite! as never), backend: 'pglite', useListenNotify: true }
+      : { connectionString: database.url!, max: 4, useListenNotify: true },
+  );
+  let running = false;
+  let lastError: Error | null = null;
+  boss.on('error', (err) => {
+    lastError = err;
+  });
+
+  return {
+    async start() {
+      await boss.start();
+      for (const [name, def] of Object.entries(JOBS)) {
+        await boss.createQueue(name, { ...def.queue, notify: true } as never);
+      }
+      running = true;
+    },
+    async stop({ graceful = true, timeoutMs = 20_000 } = {}) {
+      if (!running) return;
+      running = false;
+      await boss.stop({ graceful, timeout: timeoutMs, close: true });
+    },
+    async enqueue(name, data, opts = {}) {
+      const options: SendOptions = {};
+      if (opts.tx) options.db = fromDrizzle(opts.tx as never, sql as never);
+      if (opts.startAfterSeconds) options.startAfter = opts.startAfterSeconds;
+      if (opts.priority !== undefined) options.priority = opts.priority;
+      await boss.send(name, data as object, options);
+    },
+    async work(name, opts, handler) {
+      const workOpts: WorkOptions = {
+        batchSize: opts.batchSize,
+        localConcurrency: opts.concurrency ?? 1,
+        pollingIntervalSeconds: 1,
+        notifyPollingIntervalSeconds: 5,
+        burstWhenBatchFull: true,
+      };
+      await boss.work(name, workOpts, async (jobs) => handler(jobs.map((j) => j.data as JobPayloads[typeof name])));
+    },
+    healthy() {
+      return running && (lastError === null || !isConnectionError(lastError));
+    },
+  };
+}
+
+function isConnectionError(err: Error): boolean {
+  return /ECONNREFUSED|ECONNRESET|terminat|Connection/i.test(err.message);
+}

@@ -1,0 +1,80 @@
+import { buildApp } from './app.js';
+import { closeContainer, createContainer } from './container.js';
+import { ConfigError, loadConfig } from './config.js';
+import { acquireDataDirLock } from './core/lock-file.js';
+import { newAdminToken, removeAdminEndpoint, writeAdminEndpoint } from './features/admin/admin-token.js';
+import { registerEmailJobs } from './features/emails/emails.jobs.js';
+import { listProjects } from './features/projects/projects.service.js';
+import { createLogger } from './http/logger.js';
+import { seedDemoProject } from './seed.js';
+
+/** Starts the API, and the worker in the same process unless `--api-only`. */
+export async function main(argv: string[], role: 'all' | 'worker' = 'all') {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const log = createLogger(config.logLevel);
+  const apiOnly = argv.includes('--api-only');
+  const embedded = config.database.kind === 'pglite';
+  const releaseLock = embedded ? acquireDataDirLock(config.dataDir) : () => {};
+
+  const deps = await createContainer(config, log);
+  const seeded = embedded ? await seedDemoProject(deps) : null;
+  if (role === 'worker' || !apiOnly) await registerEmailJobs(deps.queue, deps, config.send.workerConcurrency);
+
+  let app: Awaited<ReturnType<typeof buildApp>> | null = null;
+  if (role === 'all') {
+    const adminToken = embedded ? newAdminToken() : undefined;
+    app = await buildApp(deps, { adminToken });
+    await app.listen({ port: config.port, host: config.host });
+    const address = app.server.address();
+    if (adminToken && address && typeof address === 'object') writeAdminEndpoint(config.dataDir, address.port, adminToken);
+    if (embedded) printBanner(config.publicUrl, seeded ?? (await listProjects(deps))[0]?.id, config.dataDir);
+  }
+  log.info({ role: role === 'worker' ? 'worker' : apiOnly ? 'api' : 'api+worker', database: config.database.kind, transport: deps.transport.name }, 'Mailwright started');
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down: draining requests and jobs');
+    const force = setTimeout(() => process.exit(1), 25_000).unref();
+    try {
+      await app?.close();
+      await closeContainer(deps, { graceful: true, timeoutMs: 20_000 });
+    } finally {
+      if (embedded && role === 'all') removeAdminEndpoint(config.dataDir);
+      releaseLock();
+      clearTimeout(force);
+      process.exit(0);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+function printBanner(url: string, projectId: string | undefined, dataDir: string) {
+  const lines = [
+    '',
+    `  Mailwright is running at ${url}`,
+    `  Embedded database and Dev Inbox in ${dataDir} (no mail leaves this machine)`,
+    projectId ? `  Show the demo project's API keys:  npm run cli -- project keys ${projectId}` : '',
+    '  Sending domains are not required in embedded mode.',
+    '',
+  ].filter((l, i, a) => l || i === 0 || i === a.length - 1);
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main(process.argv.slice(2)).catch((err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}
