@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, type ErrorCode, type FieldError } from '../core/errors.js';
+import { redactKeys } from '../features/keys/keys.js';
 
 // The only place that turns errors into HTTP responses.
 
@@ -33,20 +34,23 @@ export function statusOf(code: ErrorCode): number {
 export function sendError(reply: FastifyReply, request: FastifyRequest, err: AppError) {
   const statusCode = STATUS[err.code];
   const { errors, ...rest } = err.details ?? {};
-  const error: Record<string, unknown> = { code: err.code, message: err.message, statusCode, requestId: request.id };
+  const message = redactKeys(err.message);
+  const error: Record<string, unknown> = { code: err.code, message, statusCode, requestId: request.id };
   if (errors) error.errors = errors;
   if (Object.keys(rest).length) error.details = rest;
-  return reply.status(statusCode).send({ success: false, error, message: err.message });
+  // Errors quote ids and paths from the request; a key pasted there must not be echoed back.
+  const body = JSON.parse(redactKeys(JSON.stringify({ success: false, error, message })));
+  return reply.status(statusCode).send(body);
 }
 
 function fromFastifyError(err: FastifyError): AppError | null {
   if (hasZodFastifySchemaValidationErrors(err)) {
-    const errors: FieldError[] = err.validation.map((v) => {
-      const issue = v.params.issue as { path?: PropertyKey[]; code?: string; message?: string; expected?: string };
-      const field = (issue.path ?? []).map(String).join('.') || '(root)';
-      const out: FieldError = { field, message: issue.message ?? v.message ?? 'Invalid value', code: issue.code ?? 'invalid' };
-      return out;
-    });
+    const where = err.validationContext && err.validationContext !== 'body' ? `${err.validationContext}.` : '';
+    const errors: FieldError[] = err.validation.map((v) => ({
+      field: where + (v.instancePath.replace(/^\//, '').replaceAll('/', '.') || '(root)'),
+      message: v.message ?? 'Invalid value',
+      code: v.keyword,
+    }));
     return new AppError('VALIDATION_ERROR', 'Request validation failed', { errors });
   }
   switch (err.code) {

@@ -1,0 +1,50 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestContext, waitFor, type TestContext } from './context.js';
+
+// Keys must never be echoed, logged or stored in the clear: not even when a client puts them in
+// the wrong place, and not in the database (only a hash and an encrypted copy).
+
+let t: TestContext;
+beforeAll(async () => {
+  t = await createTestContext({ env: { LOG_LEVEL: 'debug' } });
+  await t.startWorker();
+});
+afterAll(() => t.close());
+
+// Returns which keys leaked, by name only: a failing assertion must not print the key itself.
+const leaks = (text: string) =>
+  Object.entries({ secretKey: t.project.secretKey, publicKey: t.project.publicKey })
+    .filter(([, k]) => text.includes(k) || text.includes(k.slice(3)))
+    .map(([name]) => name);
+const leakingLines = (lines: string[]) => lines.filter((l) => leaks(l).length).map((l) => l.replace(/(pk|sk)?_?[0-9A-Za-z]{49}/g, '<KEY>').slice(0, 300));
+
+describe('keys never leak', () => {
+  it('are not echoed or logged when sent in the wrong places or with bad requests', async () => {
+    const sk = t.project.secretKey;
+    const pk = t.project.publicKey;
+    await t.request('POST', `/v1/send?key=${sk}`, { key: pk, body: { to: 'a@example.com', subject: 's', body: 'b' } });
+    await t.request('POST', '/v1/send', { key: null, headers: { 'x-api-key': sk, 'x-request-id': sk }, body: { to: sk } });
+    await t.request('POST', '/v1/send', { key: sk, body: { to: 'not-an-email', subject: sk, body: sk, from: sk } });
+    await t.request('POST', '/v1/track', { key: pk, body: { event: sk, email: sk } });
+    await t.request('POST', '/v1/track', { key: pk, rawBody: `{"event": "${sk}"` });
+    await t.request('GET', `/emails/${sk}`, { key: sk });
+    await t.request('GET', `/nowhere/${pk}`, { key: null, headers: { authorization: `Basic ${sk}` } });
+    await t.request('POST', '/v1/send', { key: sk.slice(0, -2) + 'zz', body: { to: 'a@example.com', subject: 's', body: 'b' } });
+    expect(t.logs.length).toBeGreaterThan(5);
+    expect(leakingLines(t.logs)).toEqual([]);
+    expect(leakingLines(t.bodies)).toEqual([]);
+  });
+
+  it('are not written to the database in the clear, nor to job payloads or activity', async () => {
+    const sk = t.project.secretKey;
+    const res = await t.request('POST', '/v1/send', { body: { to: 'b@example.com', subject: `key ${sk}`, body: '<p>x</p>' } });
+    await waitFor(async () => (await t.request('GET', `/emails/${res.json.data.emails[0].email}`)).json.status === 'SENT');
+    const tables = ['projects', 'activities', 'pgboss.job'];
+    for (const table of tables) {
+      const rows = await t.deps.db.execute(sql.raw(`select row_to_json(x)::text as r from ${table} x`));
+      const dump = rows.rows.map((r) => (r as { r: string }).r).join('\n');
+      expect(leaks(dump), table).toEqual([]);
+    }
+  });
+});
