@@ -31,7 +31,7 @@ export interface ContainerOverrides {
 export async function createContainer(config: Config, log: Logger, overrides: ContainerOverrides = {}): Promise<AppDeps> {
   const database = overrides.database ?? (await openDatabase(config.database, overrides.open));
   await migrateDatabase(database);
-  const queue = createJobQueue(database);
+  const queue = createJobQueue(database, log);
   await queue.start();
   const transport =
     overrides.transport ??

@@ -1,9 +1,13 @@
-import Plunk from '@plunk/node';
+import PlunkModule from '@plunk/node';
+import type { Plunk as PlunkClient } from '@plunk/node/dist/lib/Plunk.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestContext, waitFor, type TestContext } from './context.js';
 
 // Plunk's own Node SDK (3.x) must work against Mailwright unchanged: it sends no `from`,
 // adds `type: "html"`, and talks to `<baseUrl>/send` and `<baseUrl>/track`.
+
+// The SDK is CommonJS with `exports.default`; unwrap it the way Node's ESM loader presents it.
+const Plunk = ((PlunkModule as unknown as { default?: typeof PlunkClient }).default ?? PlunkModule) as unknown as typeof PlunkClient;
 
 let t: TestContext;
 let baseUrl: string;

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '../src/db/client.js';
 import { createTestContext, waitFor, type TestContext } from './context.js';
 
 // Keys must never be echoed, logged or stored in the clear: not even when a client puts them in
@@ -42,8 +43,8 @@ describe('keys never leak', () => {
     await waitFor(async () => (await t.request('GET', `/emails/${res.json.data.emails[0].email}`)).json.status === 'SENT');
     const tables = ['projects', 'activities', 'pgboss.job'];
     for (const table of tables) {
-      const rows = await t.deps.db.execute(sql.raw(`select row_to_json(x)::text as r from ${table} x`));
-      const dump = rows.rows.map((r) => (r as { r: string }).r).join('\n');
+      const rows = await queryRows<{ r: string }>(t.deps.db, sql.raw(`select row_to_json(x)::text as r from ${table} x`));
+      const dump = rows.map((row) => row.r).join('\n');
       expect(leaks(dump), table).toEqual([]);
     }
   });

@@ -83,4 +83,10 @@ export async function migrateDatabase(database: Database): Promise<void> {
   }
 }
 
+/** Rows of a raw `sql` query (the result shape is the same on PGlite and node-postgres). */
+export async function queryRows<T>(db: Executor, query: ReturnType<typeof sql>): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as { rows: T[] };
+  return result.rows;
+}
+
 export { sql };

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { fromDrizzle, fromPglite, PgBoss, type SendOptions, type WorkOptions } from 'pg-boss';
+import type { Logger } from 'pino';
 import type { Database, Executor } from '../db/client.js';
 import { JOBS, type JobName, type JobPayloads } from './catalog.js';
 
@@ -23,7 +24,7 @@ export interface JobQueue {
   healthy(): boolean;
 }
 
-export function createJobQueue(database: Database): JobQueue {
+export function createJobQueue(database: Database, log?: Logger): JobQueue {
   const boss = new PgBoss(
     database.kind === 'pglite'
       ? { db: fromPglite(database.pglite! as never), backend: 'pglite', useListenNotify: true }
@@ -33,6 +34,7 @@ export function createJobQueue(database: Database): JobQueue {
   let lastError: Error | null = null;
   boss.on('error', (err) => {
     lastError = err;
+    log?.error({ err }, 'job queue error');
   });
 
   return {

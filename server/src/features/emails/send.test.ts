@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../../test/context.js';
+import { queryRows } from '../../db/client.js';
 import { activities, contacts, emails } from '../../db/schema/index.js';
 
 let t: TestContext;
@@ -30,8 +31,8 @@ describe('POST /v1/send (accept path)', () => {
   it('commits each email row together with its delivery job', async () => {
     const res = await send({ ...base, to: 'job@example.com' });
     const id = res.json.data.emails[0].email;
-    const jobs = await t.deps.db.execute(sql`select count(*)::int as n from pgboss.job where name = 'email.send' and data->>'emailId' = ${id}`);
-    expect((jobs.rows[0] as { n: number }).n).toBe(1);
+    const jobs = await queryRows<{ n: number }>(t.deps.db, sql`select count(*)::int as n from pgboss.job where name = 'email.send' and data->>'emailId' = ${id}`);
+    expect(jobs[0].n).toBe(1);
   });
 
   it('accepts a single {name, email} recipient and a {name, email} sender', async () => {
