@@ -67,9 +67,17 @@ function serverBackend(url: string, token: string): Backend {
 
 async function openBackend(config: Config): Promise<Backend> {
   if (config.database.kind === 'pglite' && dataDirLockHolder(config.dataDir)) {
-    const endpoint = readAdminEndpoint(config.dataDir);
-    if (!endpoint) throw new Error('The data directory is held by a Mailwright process that serves no CLI endpoint (a worker?). Stop it or use the server.');
-    return serverBackend(endpoint.url, endpoint.token);
+    // A server that is still starting holds the lock before it writes its endpoint: wait for it.
+    const deadline = Date.now() + 30_000;
+    let endpoint = readAdminEndpoint(config.dataDir);
+    while (!endpoint && Date.now() < deadline && dataDirLockHolder(config.dataDir)) {
+      await new Promise((r) => setTimeout(r, 250));
+      endpoint = readAdminEndpoint(config.dataDir);
+    }
+    if (endpoint) return serverBackend(endpoint.url, endpoint.token);
+    if (dataDirLockHolder(config.dataDir)) {
+      throw new Error(`${config.dataDir} is held by a Mailwright process that serves no CLI endpoint (a worker?). Stop it, or run the CLI while the API server runs.`);
+    }
   }
   return directBackend(config);
 }
@@ -84,32 +92,48 @@ function print(value: unknown, json: boolean) {
   for (const [k, v] of Object.entries(value as object)) process.stdout.write(`${k.padEnd(12)} ${v ?? ''}\n`);
 }
 
-export async function runCli(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { name: { type: 'string' }, from: { type: 'string' }, 'from-name': { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
-  });
+type Command = (backend: Backend) => Promise<unknown>;
+
+/** Works out what to run before touching the database, so mistakes are reported at once. */
+function parseCommand(argv: string[]): { run: Command | null; json: boolean } {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { name: { type: 'string' }, from: { type: 'string' }, 'from-name': { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const { values, positionals } = parsed;
   const [group, command, arg] = positionals;
-  if (values.help || !group) {
+  const json = values.json ?? false;
+  if (values.help || !group) return { run: null, json };
+  if (group === 'migrate') return { run: async (b) => process.stdout.write((await b.migrate()) + '\n'), json };
+  if (group !== 'project') throw new UsageError(`Unknown command "${group}".`);
+  const show = (work: Command): Command => async (b) => print(await work(b), json);
+  if (command === 'create') {
+    const name = values.name;
+    if (!name) throw new UsageError('project create needs --name <name>.');
+    return { run: show((b) => b.create({ name, defaultFrom: values.from, defaultFromName: values['from-name'] })), json };
+  }
+  if (command === 'list') return { run: show((b) => b.list()), json };
+  if ((command === 'keys' || command === 'rotate-keys') && arg) {
+    return { run: show((b) => (command === 'keys' ? b.keys(arg) : b.rotate(arg))), json };
+  }
+  throw new UsageError(`Unknown or incomplete command "project ${command ?? ''}".`);
+}
+
+export async function runCli(argv: string[]): Promise<number> {
+  const { run } = parseCommand(argv);
+  if (!run) {
     process.stdout.write(USAGE);
     return 0;
   }
-  const config = loadConfig();
-  const backend = await openBackend(config);
+  const backend = await openBackend(loadConfig());
   try {
-    if (group === 'migrate') {
-      process.stdout.write((await backend.migrate()) + '\n');
-      return 0;
-    }
-    if (group !== 'project') throw new UsageError(`Unknown command "${group}".`);
-    if (command === 'create') {
-      if (!values.name) throw new UsageError('project create needs --name <name>.');
-      print(await backend.create({ name: values.name, defaultFrom: values.from, defaultFromName: values['from-name'] }), values.json!);
-    } else if (command === 'list') print(await backend.list(), values.json!);
-    else if (command === 'keys' && arg) print(await backend.keys(arg), values.json!);
-    else if (command === 'rotate-keys' && arg) print(await backend.rotate(arg), values.json!);
-    else throw new UsageError(`Unknown or incomplete command "project ${command ?? ''}".`);
+    await run(backend);
     return 0;
   } finally {
     await backend.close();

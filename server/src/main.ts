@@ -24,6 +24,13 @@ export async function main(argv: string[], role: 'all' | 'worker' = 'all') {
   const apiOnly = argv.includes('--api-only');
   const embedded = config.database.kind === 'pglite';
   const releaseLock = embedded ? acquireDataDirLock(config.dataDir) : () => {};
+  // Until start-up completes there is nothing to drain: give the lock back and leave.
+  let onSignal: (signal: string) => unknown = () => {
+    releaseLock();
+    process.exit(130);
+  };
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
 
   const deps = await createContainer(config, log);
   const seeded = embedded ? await seedDemoProject(deps) : null;
@@ -35,13 +42,16 @@ export async function main(argv: string[], role: 'all' | 'worker' = 'all') {
     app = await buildApp(deps, { adminToken });
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();
-    if (adminToken && address && typeof address === 'object') writeAdminEndpoint(config.dataDir, address.port, adminToken);
-    if (embedded) printBanner(config.publicUrl, seeded ?? (await listProjects(deps))[0]?.id, config.dataDir);
+    const port = address && typeof address === 'object' ? address.port : config.port;
+    if (adminToken) writeAdminEndpoint(config.dataDir, port, adminToken);
+    // With PORT=0 the configured URL names port 0; show the one actually bound.
+    const url = config.port === 0 ? `http://localhost:${port}` : config.publicUrl;
+    if (embedded) printBanner(url, seeded ?? (await listProjects(deps))[0]?.id, config.dataDir);
   }
   log.info({ role: role === 'worker' ? 'worker' : apiOnly ? 'api' : 'api+worker', database: config.database.kind, transport: deps.transport.name }, 'Mailwright started');
 
   let stopping = false;
-  const shutdown = async (signal: string) => {
+  onSignal = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down: draining requests and jobs');
@@ -56,8 +66,6 @@ export async function main(argv: string[], role: 'all' | 'worker' = 'all') {
       process.exit(0);
     }
   };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
 function printBanner(url: string, projectId: string | undefined, dataDir: string) {

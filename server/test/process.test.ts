@@ -21,7 +21,9 @@ async function cliJson(env: NodeJS.ProcessEnv, ...args: string[]) {
   return JSON.parse(r.stdout);
 }
 
-describe.concurrent('refusing bad configuration', () => {
+// Each describe below runs alongside the others ({ concurrent: true }); tests marked it.sequential
+// run in order within their describe. A process takes ~2-3 s of CPU, the first embedded start ~10 s.
+describe('refusing bad configuration', { concurrent: true, timeout: 45_000 }, () => {
   it('lists a bad PORT and an unknown MAIL_TRANSPORT together in one message, without a stack trace', async () => {
     const dir = tempDir();
     const r = await run(MAIN, [], envFor(dir, { PORT: 'notaport', MAIL_TRANSPORT: 'carrier-pigeon' }));
@@ -48,7 +50,7 @@ describe.concurrent('refusing bad configuration', () => {
   });
 });
 
-describe.concurrent('CLI usage', () => {
+describe('CLI usage', { concurrent: true, timeout: 45_000 }, () => {
   it('prints usage and exits 0 when run without arguments', async () => {
     const r = await run(CLI, [], envFor(tempDir()));
     expect(r.code).toBe(0);
@@ -57,7 +59,7 @@ describe.concurrent('CLI usage', () => {
   });
 });
 
-describe('embedded server and CLI, start to stop', () => {
+describe('embedded server and CLI, start to stop', { concurrent: true, timeout: 45_000 }, () => {
   let dir: string;
   let port: number;
   let server: Proc;
@@ -77,7 +79,7 @@ describe('embedded server and CLI, start to stop', () => {
   });
   afterAll(() => server?.kill());
 
-  it('serves /health and prints a banner with its URL and how to show the demo keys, but no key', async () => {
+  it.sequential('serves /health and prints a banner with its URL and how to show the demo keys, but no key', async () => {
     const health = await fetch(url('/health'));
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: 'ok', databaseKind: 'pglite' });
@@ -90,7 +92,7 @@ describe('embedded server and CLI, start to stop', () => {
     expect(statSync(path.join(dir, 'admin.json')).mode & 0o077).toBe(0);
   });
 
-  it('refuses a second server on the same data directory, and the first keeps serving', async () => {
+  it.sequential('refuses a second server on the same data directory, and the first keeps serving', async () => {
     const second = await run(MAIN, [], envFor(dir));
     expect(second.code).not.toBe(0);
     expect(second.stderr).toMatch(/Another Mailwright process \(pid \d+\) is using/);
@@ -99,7 +101,7 @@ describe('embedded server and CLI, start to stop', () => {
     expect(existsSync(path.join(dir, 'admin.json'))).toBe(true);
   });
 
-  it('creates a project through the running server and shows the same keys again', async () => {
+  it.sequential('creates a project through the running server and shows the same keys again', async () => {
     const created = await cliJson(envFor(dir), 'project', 'create', '--name', 'Acme', '--from', 'hello@acme.test');
     expect(created).toMatchObject({ id: expect.stringMatching(UUID), name: 'Acme', defaultFrom: 'hello@acme.test' });
     expect(created.publicKey).toMatch(/^pk_[0-9A-Za-z]{49}$/);
@@ -109,14 +111,14 @@ describe('embedded server and CLI, start to stop', () => {
     expect(keys).toMatchObject({ id: project.id, publicKey: project.publicKey, secretKey: project.secretKey });
   });
 
-  it('lists the new project next to the demo project', async () => {
+  it.sequential('lists the new project next to the demo project', async () => {
     const r = await run(CLI, ['project', 'list'], envFor(dir));
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`${project.id}  Acme`);
     expect(r.stdout).toContain('Demo project');
   });
 
-  it('accepts the public key on /v1/track and refuses it on /v1/send', async () => {
+  it.sequential('accepts the public key on /v1/track and refuses it on /v1/send', async () => {
     const track = await post('/v1/track', project.publicKey, { event: 'signed-up', email: 'a@b.test' });
     expect(track.status).toBe(200);
     const send = await post('/v1/send', project.publicKey, sendBody);
@@ -124,7 +126,7 @@ describe('embedded server and CLI, start to stop', () => {
     expect((await send.json()).error.code).toBe('INVALID_API_KEY');
   });
 
-  it('rotates the keys: the old secret key stops working and the new one sends', async () => {
+  it.sequential('rotates the keys: the old secret key stops working and the new one sends', async () => {
     rotated = await cliJson(envFor(dir), 'project', 'rotate-keys', project.id);
     expect(rotated.publicKey).toMatch(/^pk_/);
     expect(rotated.secretKey).toMatch(/^sk_/);
@@ -134,19 +136,20 @@ describe('embedded server and CLI, start to stop', () => {
     expect(old.status).toBe(401);
     expect((await old.json()).error.code).toBe('INVALID_API_KEY');
     expect((await post('/v1/send', rotated.secretKey, sendBody)).status).toBe(200);
-    expect(await cliJson(envFor(dir), 'project', 'keys', project.id)).toMatchObject(rotated);
   });
 
-  it('rejects an unknown command with usage', async () => {
-    for (const args of [['frobnicate'], ['project', 'explode']]) {
-      const r = await run(CLI, args, envFor(dir));
+  it.sequential('rejects an unknown command with usage', async () => {
+    const attempts = [['frobnicate'], ['project', 'explode']];
+    const results = await Promise.all(attempts.map((args) => run(CLI, args, envFor(dir))));
+    for (const [i, r] of results.entries()) {
+      const args = attempts[i]!;
       expect(r.code, args.join(' ')).toBe(1);
       expect(r.stderr).toMatch(/Unknown/);
       expect(r.stderr).toContain('Usage: npm run cli -- <command>');
     }
   });
 
-  it('exits 0 within 25 s of SIGTERM, having printed no API key', async () => {
+  it.sequential('exits 0 within 25 s of SIGTERM, having printed no API key', async () => {
     server.signal('SIGTERM');
     expect(await exitWithin(server, 25_000)).toEqual({ code: 0, signal: null });
     expect(existsSync(path.join(dir, 'admin.json'))).toBe(false);
@@ -154,12 +157,12 @@ describe('embedded server and CLI, start to stop', () => {
     expect(serverOutput()).not.toMatch(API_KEY);
   });
 
-  it('lets the CLI open the data directory itself once the server is gone, with the rotated keys persisted', async () => {
+  it.sequential('lets the CLI open the data directory itself once the server is gone, with the rotated keys persisted', async () => {
     expect(await cliJson(envFor(dir), 'project', 'keys', project.id)).toMatchObject({ id: project.id, name: 'Acme', ...rotated });
   });
 });
 
-describe.skipIf(inject('dbKind') !== 'postgres')('CLI on PostgreSQL, no server running', () => {
+describe.skipIf(inject('dbKind') !== 'postgres')('CLI on PostgreSQL, no server running', { concurrent: true, timeout: 45_000 }, () => {
   const name = `${inject('runId')}_proc_${randomBytes(4).toString('hex')}`;
   const dir = tempDir();
   let env: NodeJS.ProcessEnv;
@@ -175,13 +178,13 @@ describe.skipIf(inject('dbKind') !== 'postgres')('CLI on PostgreSQL, no server r
   });
   afterAll(() => admin(`drop database if exists ${name} with (force)`));
 
-  it('migrates an empty database and says so', async () => {
+  it.sequential('migrates an empty database and says so', async () => {
     const r = await run(CLI, ['migrate'], env);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/Migrations applied/);
   });
 
-  it('creates a project and shows the same keys again, leaving DATA_DIR untouched', async () => {
+  it.sequential('creates a project and shows the same keys again, leaving DATA_DIR untouched', async () => {
     const created = await cliJson(env, 'project', 'create', '--name', 'Acme', '--from', 'hello@acme.test');
     expect(created).toMatchObject({ id: expect.stringMatching(UUID), name: 'Acme', publicKey: expect.stringMatching(/^pk_/), secretKey: expect.stringMatching(/^sk_/) });
     const keys = await cliJson(env, 'project', 'keys', created.id);

@@ -18,6 +18,19 @@ const CONFIG_VARS = ['PORT', 'HOST', 'PUBLIC_URL', 'DATA_DIR', 'DATABASE_URL', '
 const children = new Map<ChildProcess, Promise<Exit>>();
 const dirs: string[] = [];
 
+function killGroup(child: ChildProcess): boolean {
+  if (child.exitCode !== null || child.signalCode !== null) return false;
+  try {
+    process.kill(-child.pid!, 'SIGKILL');
+  } catch {}
+  return true;
+}
+
+// Children run in their own process group, so they would outlive a test worker that exits early.
+process.once('exit', () => {
+  for (const child of children.keys()) killGroup(child);
+});
+
 export function tempDir(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'mailwright-proc-'));
   dirs.push(dir);
@@ -48,7 +61,6 @@ export interface Exit {
 }
 
 export interface Proc {
-  pid: number;
   stdout(): string;
   stderr(): string;
   exited: Promise<Exit>;
@@ -69,18 +81,11 @@ export function start(script: string, args: string[], env: NodeJS.ProcessEnv): P
   child.stderr!.on('data', (d) => (err += d));
   const exited = new Promise<Exit>((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
   children.set(child, exited);
-  const kill = () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    try {
-      process.kill(-child.pid!, 'SIGKILL');
-    } catch {}
-  };
   return {
-    pid: child.pid!,
     stdout: () => out,
     stderr: () => err,
     exited,
-    kill,
+    kill: () => void killGroup(child),
     signal: (sig) => void child.kill(sig),
     async waitForStdout(re, timeoutMs) {
       const deadline = Date.now() + timeoutMs;
@@ -111,18 +116,14 @@ export async function run(script: string, args: string[], env: NodeJS.ProcessEnv
 
 /** Resolves with the exit, or null if the process is still running after `ms`. */
 export function exitWithin(p: Proc, ms: number): Promise<Exit | null> {
-  return Promise.race([p.exited, new Promise<null>((r) => setTimeout(() => r(null), ms))]);
+  return Promise.race([p.exited, new Promise<null>((r) => setTimeout(() => r(null), ms).unref())]);
 }
 
 /** For afterAll: kills every process still running, waits for them, removes the scratch directories. */
 export async function cleanup() {
   const waits: Promise<unknown>[] = [];
   for (const [child, exited] of children) {
-    if (child.exitCode !== null || child.signalCode !== null) continue;
-    try {
-      process.kill(-child.pid!, 'SIGKILL');
-    } catch {}
-    waits.push(Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]));
+    if (killGroup(child)) waits.push(Promise.race([exited, new Promise((r) => setTimeout(r, 5000).unref())]));
   }
   await Promise.all(waits);
   children.clear();

@@ -1,12 +1,12 @@
+import { isUuid } from '../../core/ids.js';
 import { notFound } from '../../core/errors.js';
 import type { Db } from '../../db/client.js';
 import type { OutgoingMessage } from '../../mail/transport.js';
 import * as q from './emails.queries.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function getEmail(db: Db, projectId: string, id: string) {
-  const email = UUID.test(id) ? await q.findEmail(db, projectId, id) : undefined;
+  const email = isUuid(id) ? await q.findEmail(db, projectId, id) : undefined;
   if (!email) throw notFound('EMAIL_NOT_FOUND', 'Email', id);
   return {
     id: email.id,
@@ -46,7 +46,7 @@ export async function listInbox(db: Db, projectId: string, limit: number) {
 }
 
 export async function getInboxMessage(db: Db, projectId: string, id: string) {
-  const row = UUID.test(id) ? await q.findInboxMessage(db, projectId, id) : undefined;
+  const row = isUuid(id) ? await q.findInboxMessage(db, projectId, id) : undefined;
   if (!row) throw notFound('RESOURCE_NOT_FOUND', 'Inbox message', id);
   return row;
 }

@@ -1,3 +1,4 @@
+import { isUuid } from '../../core/ids.js';
 import { AppError, notFound } from '../../core/errors.js';
 import { safeEqual, sha256 } from '../../core/crypto.js';
 import type { Db } from '../../db/client.js';
@@ -44,14 +45,16 @@ export async function createProject(
   });
 }
 
+
 export async function getProjectKeys(deps: ProjectDeps, projectId: string): Promise<ProjectWithKeys> {
-  const project = await q.findProjectById(deps.db, projectId);
+  const project = isUuid(projectId) ? await q.findProjectById(deps.db, projectId) : undefined;
   if (!project) throw notFound('PROJECT_NOT_FOUND', 'Project', projectId);
   return withKeys(project, revealKeyPair(project, deps.masterKey));
 }
 
 /** Replaces both keys in one statement; the old pair stops authenticating on the next request. */
 export async function rotateProjectKeys(deps: ProjectDeps, ctx: ActionContext, projectId: string): Promise<ProjectWithKeys> {
+  if (!isUuid(projectId)) throw notFound('PROJECT_NOT_FOUND', 'Project', projectId);
   const { pair, stored } = newKeyPair(deps.masterKey);
   return deps.db.transaction(async (tx) => {
     const project = await q.replaceProjectKeys(tx, projectId, stored);
