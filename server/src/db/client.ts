@@ -25,6 +25,8 @@ export interface Database {
   /** Present on PostgreSQL. */
   pool?: pg.Pool;
   url?: string;
+  /** Runs a hot-path statement outside any transaction; on PostgreSQL it is prepared once per connection. */
+  runPrepared<T>(name: string, text: string, values: unknown[]): Promise<T[]>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -48,6 +50,7 @@ export async function openDatabase(cfg: DatabaseConfig, opts: OpenOptions = {}):
       kind: 'pglite',
       db,
       pglite,
+      runPrepared: async <T>(_name: string, text: string, values: unknown[]) => (await pglite.query<T>(text, values)).rows,
       ping: async () => void (await pglite.query('select 1')),
       close: () => pglite.close(),
     };
@@ -61,6 +64,7 @@ export async function openDatabase(cfg: DatabaseConfig, opts: OpenOptions = {}):
     db,
     pool,
     url: cfg.url,
+    runPrepared: async <T>(name: string, text: string, values: unknown[]) => (await pool.query({ name, text, values })).rows as T[],
     ping: async () => void (await pool.query('select 1')),
     close: () => pool.end(),
   };

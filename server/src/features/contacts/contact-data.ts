@@ -10,7 +10,7 @@ export const RESERVED_DATA_KEYS = new Set(['id', 'plunk_id', 'plunk_email', 'ema
 export type ContactData = Record<string, unknown>;
 
 export interface SplitData {
-  /** Key → value to persist, or `null` to delete the key. */
+  /** Key → value to persist, or `null` to delete the key (merged over stored data, see db/contact-upsert.ts). */
   persistent: Record<string, unknown>;
   /** Values for rendering this request only. */
   temporary: Record<string, unknown>;
@@ -41,14 +41,15 @@ export function splitIncomingData(incoming: ContactData | null | undefined, fiel
   return { persistent, temporary };
 }
 
-/** Applies persistent changes; returns null when nothing is left (stored as SQL NULL). */
-export function mergeContactData(existing: ContactData | null, changes: Record<string, unknown>): ContactData | null {
-  const merged: ContactData = { ...(existing ?? {}) };
-  for (const [key, value] of Object.entries(changes)) {
-    if (value === null) delete merged[key];
-    else merged[key] = value;
+/** Persistent changes as the upsert statement takes them: keys to set, keys to delete. */
+export function toSetAndUnset(persistent: Record<string, unknown>): { set: Record<string, unknown>; unset: string[] } {
+  const set: Record<string, unknown> = {};
+  const unset: string[] = [];
+  for (const [key, value] of Object.entries(persistent)) {
+    if (value === null) unset.push(key);
+    else set[key] = value;
   }
-  return Object.keys(merged).length ? merged : null;
+  return { set, unset };
 }
 
 export function normalizeEmail(email: string): string {

@@ -1,36 +1,50 @@
-import { and, eq, sql } from 'drizzle-orm';
-import type { Executor } from '../../db/client.js';
-import { contacts, type ContactRow } from '../../db/schema/index.js';
+import { queryRows, type Executor } from '../../db/client.js';
+import { CONTACT_UPSERT_CTES, contactUpsertValues, type ContactUpsertParams } from '../../db/contact-upsert.js';
+import { toDrizzleSql } from '../../db/named-sql.js';
+import type { ContactRow } from '../../db/schema/index.js';
 
-/** Locks the contact row for the rest of the transaction (concurrent upserts serialise here). */
-export async function lockContactByEmail(db: Executor, projectId: string, email: string): Promise<ContactRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(contacts)
-    .where(and(eq(contacts.projectId, projectId), eq(contacts.email, email)))
-    .for('update');
-  return row;
+export interface UpsertedContact {
+  contact: ContactRow;
+  created: boolean;
+  previous: { subscribed: boolean; data: Record<string, unknown> | null } | null;
 }
 
-/** Inserts unless another request just did; returns undefined on that race. */
-export async function insertContactIfAbsent(
-  db: Executor,
-  input: { projectId: string; email: string; data: Record<string, unknown> | null; subscribed: boolean },
-): Promise<ContactRow | undefined> {
-  const [row] = await db.insert(contacts).values(input).onConflictDoNothing().returning();
-  return row;
+interface UpsertRow {
+  id: string;
+  project_id: string;
+  email: string;
+  data: Record<string, unknown> | null;
+  subscribed: boolean;
+  created_at: Date | string;
+  updated_at: Date | string;
+  created: boolean;
+  prev_subscribed: boolean | null;
+  prev_data: Record<string, unknown> | null;
+  had_prev: boolean;
 }
 
-export async function updateContact(
-  db: Executor,
-  projectId: string,
-  id: string,
-  patch: { data?: Record<string, unknown> | null; subscribed?: boolean },
-): Promise<ContactRow> {
-  const [row] = await db
-    .update(contacts)
-    .set({ ...patch, updatedAt: sql`now()` })
-    .where(and(eq(contacts.projectId, projectId), eq(contacts.id, id)))
-    .returning();
-  return row;
+/** Create-or-merge in one statement; reports the state before so callers can see what changed. */
+export async function upsertContactRow(db: Executor, params: ContactUpsertParams): Promise<UpsertedContact> {
+  const [row] = await queryRows<UpsertRow>(
+    db,
+    toDrizzleSql(
+      `with ${CONTACT_UPSERT_CTES}
+       select up.*, prev.subscribed as prev_subscribed, prev.data as prev_data, prev.id is not null as had_prev
+       from up left join prev on prev.id = up.id`,
+      contactUpsertValues(params),
+    ),
+  );
+  return {
+    contact: {
+      id: row.id,
+      projectId: row.project_id,
+      email: row.email,
+      data: row.data,
+      subscribed: row.subscribed,
+      createdAt: new Date(row.created_at),
+      updatedAt: new Date(row.updated_at),
+    },
+    created: row.created,
+    previous: row.had_prev ? { subscribed: row.prev_subscribed!, data: row.prev_data } : null,
+  };
 }

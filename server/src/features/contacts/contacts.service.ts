@@ -1,8 +1,9 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { Tx } from '../../db/client.js';
+import type { Executor } from '../../db/client.js';
+import type { ContactUpsertParams } from '../../db/contact-upsert.js';
 import type { ContactRow } from '../../db/schema/index.js';
-import { mergeContactData, normalizeEmail, splitIncomingData, type ContactData } from './contact-data.js';
-import * as q from './contacts.queries.js';
+import { normalizeEmail, splitIncomingData, toSetAndUnset, type ContactData } from './contact-data.js';
+import { upsertContactRow } from './contacts.queries.js';
 
 export interface UpsertContactInput {
   projectId: string;
@@ -21,40 +22,40 @@ export interface UpsertContactResult {
   contact: ContactRow;
   created: boolean;
   dataChanged: boolean;
-  /** 'subscribed' | 'unsubscribed' when an existing contact's state flipped. */
+  /** Set when an existing contact's subscription flipped. */
   subscriptionChange: 'subscribed' | 'unsubscribed' | null;
   /** Values for this request only ({value, persistent:false}). */
   temporaryData: Record<string, unknown>;
 }
 
-/** Create-or-merge by normalised email, inside the caller's transaction. */
-export async function upsertContact(tx: Tx, input: UpsertContactInput): Promise<UpsertContactResult> {
-  const email = normalizeEmail(input.email);
+/** Validates and splits request data into the upsert statement's parameters (throws on bad data). */
+export function prepareContactUpsert(input: UpsertContactInput): { params: ContactUpsertParams; temporaryData: Record<string, unknown> } {
   const { persistent, temporary } = splitIncomingData(input.data, input.dataField);
-
-  let existing = await q.lockContactByEmail(tx, input.projectId, email);
-  if (!existing) {
-    const created = await q.insertContactIfAbsent(tx, {
+  return {
+    params: {
       projectId: input.projectId,
-      email,
-      data: mergeContactData(null, persistent),
-      subscribed: input.subscribed ?? input.subscribedWhenNew,
-    });
-    if (created) {
-      return { contact: created, created: true, dataChanged: false, subscriptionChange: null, temporaryData: temporary };
-    }
-    existing = (await q.lockContactByEmail(tx, input.projectId, email))!;
-  }
+      email: normalizeEmail(input.email),
+      ...toSetAndUnset(persistent),
+      subscribedIfNew: input.subscribed ?? input.subscribedWhenNew,
+      subscribedIfExisting: input.preserveExistingSubscription ? null : (input.subscribed ?? null),
+    },
+    temporaryData: temporary,
+  };
+}
 
-  const data = mergeContactData(existing.data ?? null, persistent);
-  const wantSubscribed = input.subscribed !== undefined && !input.preserveExistingSubscription ? input.subscribed : existing.subscribed;
-  const dataChanged = !isDeepStrictEqual(data, existing.data ?? null);
-  const subscriptionChange = wantSubscribed === existing.subscribed ? null : wantSubscribed ? 'subscribed' : 'unsubscribed';
-  if (!dataChanged && !subscriptionChange) {
-    return { contact: existing, created: false, dataChanged, subscriptionChange, temporaryData: temporary };
-  }
-  const contact = await q.updateContact(tx, input.projectId, existing.id, { data, subscribed: wantSubscribed });
-  return { contact, created: false, dataChanged, subscriptionChange, temporaryData: temporary };
+/** Create-or-merge by normalised email, in one statement (inside the caller's transaction if any). */
+export async function upsertContact(db: Executor, input: UpsertContactInput): Promise<UpsertContactResult> {
+  const { params, temporaryData } = prepareContactUpsert(input);
+  const { contact, created, previous } = await upsertContactRow(db, params);
+  const dataChanged = !!previous && !isDeepStrictEqual(previous.data, contact.data);
+  const flipped = !!previous && previous.subscribed !== contact.subscribed;
+  return {
+    contact,
+    created,
+    dataChanged,
+    subscriptionChange: flipped ? (contact.subscribed ? 'subscribed' : 'unsubscribed') : null,
+    temporaryData,
+  };
 }
 
 /** Variables available to templates: Plunk's aliases, stored data, then this request's temporary values. */

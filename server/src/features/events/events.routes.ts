@@ -25,6 +25,6 @@ export const eventRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app)
       onRequest: [async (_request, reply) => void reply.headers(CORS_HEADERS), publicOrSecret],
       schema: { body: trackBody, response: { 200: trackResponse } },
     },
-    async (request) => ({ success: true as const, data: await trackEvent(deps.db, actionContext(request), request.body) }),
+    async (request) => ({ success: true as const, data: await trackEvent(deps.database, actionContext(request), request.body) }),
   );
 };

@@ -1,10 +1,12 @@
 import { validationError } from '../../core/errors.js';
-import type { Db, Tx } from '../../db/client.js';
+import type { Database, Db, Tx } from '../../db/client.js';
 import { recordActivity, type ActivityInput, type ProjectActionContext } from '../activity/activity.service.js';
 import type { ContactData } from '../contacts/contact-data.js';
-import { upsertContact, type UpsertContactResult } from '../contacts/contacts.service.js';
+import { prepareContactUpsert, type UpsertContactResult } from '../contacts/contacts.service.js';
+import { redactKeys } from '../keys/keys.js';
 import { isReservedEventName } from './event-names.js';
 import { insertEvents, type NewEvent } from './events.queries.js';
+import { trackEventStatement } from './track.queries.js';
 
 export async function recordEvents(tx: Tx | Db, rows: NewEvent[]) {
   return insertEvents(tx, rows);
@@ -37,35 +39,31 @@ export interface TrackInput {
   data?: ContactData | null;
 }
 
-export async function trackEvent(db: Db, ctx: ProjectActionContext, input: TrackInput) {
+/** Records a tracked event and its contact upsert atomically (one statement, see track.queries.ts). */
+export async function trackEvent(database: Database, ctx: ProjectActionContext, input: TrackInput) {
   if (isReservedEventName(input.event)) {
     throw validationError([
       { field: 'event', code: 'reserved_event', message: `"${input.event}" is a system event name and cannot be tracked`, received: input.event },
     ]);
   }
-  return db.transaction(async (tx) => {
-    const result = await upsertContact(tx, {
-      projectId: ctx.projectId,
-      email: input.email,
-      data: input.data,
-      subscribed: input.subscribed,
-      subscribedWhenNew: true,
-      preserveExistingSubscription: input.preserveExistingSubscription,
-    });
-    // The event keeps everything it was sent with, temporary values included: workflows read it.
-    const [event] = await insertEvents(tx, [
-      { projectId: ctx.projectId, contactId: result.contact.id, name: input.event, data: input.data ?? null },
-    ]);
-    await recordContactUpsertEffects(tx, ctx, result);
-    await recordActivity(tx, {
-      projectId: ctx.projectId,
-      actor: ctx.actor,
-      requestId: ctx.requestId,
-      ip: ctx.ip,
-      type: 'event.tracked',
-      summary: `Event "${input.event}" tracked for ${result.contact.email}`,
-      metadata: { eventId: event.id, contactId: result.contact.id },
-    });
-    return { contact: result.contact.id, event: event.id, timestamp: event.createdAt.toISOString() };
+  const { params } = prepareContactUpsert({
+    projectId: ctx.projectId,
+    email: input.email,
+    data: input.data,
+    subscribed: input.subscribed,
+    subscribedWhenNew: true,
+    preserveExistingSubscription: input.preserveExistingSubscription,
+  });
+  // The event keeps everything it was sent with, temporary values included: workflows read it.
+  return trackEventStatement(database, {
+    contact: params,
+    event: { name: input.event, data: input.data ?? null },
+    audit: {
+      actorType: ctx.actor.type,
+      actorId: ctx.actor.id ?? null,
+      requestId: ctx.requestId ?? null,
+      ip: ctx.ip ?? null,
+      summary: redactKeys(`Event "${input.event.slice(0, 200)}" tracked`),
+    },
   });
 }
