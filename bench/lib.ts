@@ -1,0 +1,182 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+// Process, port, database and clean-up helpers shared by the benchmark runner.
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const ADMIN_URL = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** Anything shaped like a Mailwright key; child output and error bodies pass through this before printing. */
+export const redact = (text: string) => text.replace(/\b(pk|sk)_[0-9A-Za-z]{8,}/g, '$1_[REDACTED]');
+
+// ---------------------------------------------------------------------------------------------
+// Clean-up: every resource registers its release in a scope; scopes release in reverse order
+// when they end, and all live scopes release on SIGINT/SIGTERM so nothing outlives the run.
+
+type Release = { label: string; fn: () => Promise<void> | void };
+
+export class Scope {
+  private stack: Release[] = [];
+  defer(label: string, fn: Release['fn']) {
+    this.stack.push({ label, fn });
+  }
+  async release() {
+    // pop() before running: a signal arriving mid-release must not run an item twice.
+    for (let item = this.stack.pop(); item; item = this.stack.pop()) {
+      try {
+        await item.fn();
+      } catch (err) {
+        console.error(`  cleanup "${item.label}" failed: ${err instanceof Error ? err.message : err}`);
+      }
+    }
+  }
+}
+
+const liveScopes = new Set<Scope>();
+
+export async function scoped<T>(fn: (scope: Scope) => Promise<T>): Promise<T> {
+  const scope = new Scope();
+  liveScopes.add(scope);
+  try {
+    return await fn(scope);
+  } finally {
+    await scope.release();
+    liveScopes.delete(scope);
+  }
+}
+
+export function releaseEverythingOnSignal() {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, async () => {
+      console.error(`\n${signal}: cleaning up children, temp dirs and databases...`);
+      for (const scope of [...liveScopes].reverse()) await scope.release();
+      process.exit(130);
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export function tmpDir(scope: Scope, prefix: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `mw-bench-${prefix}-`));
+  scope.defer(`rm ${dir}`, () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Asks the OS for a free port. Racy in theory, fine on a bench machine. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Child {
+  proc: ChildProcess;
+  /** Tail of stdout+stderr (redacted), for error messages. */
+  output(): string;
+}
+
+/** Spawns a long-running server; its output is kept (not shown) so a failure can explain itself. */
+export function startChild(scope: Scope, label: string, args: string[], env: Record<string, string>): Child {
+  const proc = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let tail = '';
+  // Always drain the pipes: a full pipe would block the child's logger and skew the numbers.
+  const keep = (chunk: Buffer) => void (tail = (tail + chunk.toString()).slice(-8000));
+  proc.stdout!.on('data', keep);
+  proc.stderr!.on('data', keep);
+  scope.defer(`stop ${label}`, () => stopChild(proc));
+  return { proc, output: () => redact(tail) };
+}
+
+async function stopChild(proc: ChildProcess, graceMs = 10_000) {
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  proc.kill('SIGTERM');
+  const timer = setTimeout(() => proc.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Runs a command to completion, capturing output; rejects with the (redacted) output on failure. */
+export function runCommand(args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    proc.stdout.on('data', (c: Buffer) => void (out += c));
+    proc.stderr.on('data', (c: Buffer) => void (err += c));
+    const timer = setTimeout(() => proc.kill('SIGKILL'), timeoutMs);
+    proc.once('error', reject);
+    proc.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(out);
+      else reject(new Error(`${args.join(' ')} exited with ${code ?? signal}:\n${redact(err || out).trim()}`));
+    });
+  });
+}
+
+/** Polls GET /health until 200; fails early if the child dies. */
+export async function waitHealthy(baseUrl: string, child: Child, timeoutMs = 90_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.proc.exitCode !== null) {
+      throw new Error(`server exited with code ${child.proc.exitCode} before becoming healthy:\n${child.output()}`);
+    }
+    try {
+      const res = await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(2000) });
+      await res.arrayBuffer();
+      if (res.status === 200) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${baseUrl}/health did not answer 200 within ${timeoutMs / 1000}s:\n${child.output()}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Throwaway PostgreSQL databases.
+
+export async function ensurePostgres() {
+  const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ v: string }>("select current_setting('server_version') as v");
+    return rows[0].v;
+  } catch (err) {
+    throw new Error(`PostgreSQL is not reachable at ${ADMIN_URL}: ${err instanceof Error ? err.message : err}`);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+async function admin(sql: string) {
+  const client = new pg.Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Creates an empty database and returns its URL; it is dropped (connections forced off) when the scope ends. */
+export async function throwawayDatabase(scope: Scope, purpose: string): Promise<string> {
+  const name = `mw_bench_${purpose}_${process.pid}_${randomBytes(3).toString('hex')}`;
+  await admin(`create database ${name}`);
+  scope.defer(`drop database ${name}`, () => admin(`drop database if exists ${name} with (force)`));
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
