@@ -12,42 +12,51 @@ export interface ContactUpsertParams {
   subscribedIfExisting: boolean | null;
 }
 
-const NEW_DATA = `nullif((coalesce(c.data, '{}'::jsonb) - array(select jsonb_array_elements_text(:unset::jsonb))) || :set::jsonb, '{}'::jsonb)`;
-const NEW_SUBSCRIBED = `coalesce(:subscribedIfExisting::boolean, c.subscribed)`;
+/** Columns of the input rows the upsert reads from a CTE named `i` (one row per contact). */
+export const UPSERT_INPUT_COLUMNS = 'n int, pid uuid, email text, set_data jsonb, unset_keys jsonb, sub_new boolean, sub_existing boolean';
+
+export function upsertInputRow(p: ContactUpsertParams, n: number) {
+  return {
+    n,
+    pid: p.projectId,
+    email: p.email,
+    set_data: p.set,
+    unset_keys: p.unset,
+    sub_new: p.subscribedIfNew,
+    sub_existing: p.subscribedIfExisting,
+  };
+}
+
+const MATCH = 'from i where i.pid = excluded.project_id and i.email = excluded.email';
+const NEW_DATA = `nullif((coalesce(c.data, '{}'::jsonb) - array(select jsonb_array_elements_text(i.unset_keys))) || i.set_data, '{}'::jsonb)`;
+const NEW_SUBSCRIBED = 'coalesce(i.sub_existing, c.subscribed)';
 
 /**
- * CTEs `prev` (the row before, locked) and `up` (the row after, with `created`), so a caller can
- * upsert a contact and write what follows from it in ONE statement: one round trip, atomic without
- * an explicit transaction. This is the hot path of /v1/track and /v1/send.
+ * CTEs `prev` (rows before, locked) and `up` (rows after, with `created`) for the contacts in `i`,
+ * so a caller upserts contacts and writes what follows from them in ONE statement: one round trip,
+ * atomic without an explicit transaction. `i` must name each (project, email) at most once.
+ * Locks are taken in (project, email) order so concurrent batches do not deadlock each other.
  *
- * If two requests create the same new contact at once, the second sees no `prev` row and reports
+ * If two statements create the same new contact at once, the second sees no `prev` row and reports
  * `created = false` without a previous state: the data is still merged correctly, only a
  * subscription flip in that same instant goes unreported.
  */
-export const CONTACT_UPSERT_CTES = `
+export const CONTACTS_UPSERT_CTES = `
     prev as (
-      select id, subscribed, data from contacts where project_id = :projectId::uuid and email = :email for update
+      select c.id, c.subscribed, c.data from contacts c join i on c.project_id = i.pid and c.email = i.email
+      order by c.project_id, c.email for update of c
     ),
     up as (
       insert into contacts as c (project_id, email, data, subscribed)
-      -- Reading prev here makes it run (and take its lock) before the upsert: a row locked FOR UPDATE
+      -- Reading prev here makes it run (and take its locks) before the upsert: a row locked FOR UPDATE
       -- after this statement modified it would be skipped, hiding the previous state.
-      select :projectId::uuid, :email, nullif(:set::jsonb, '{}'::jsonb), :subscribedIfNew::boolean
+      select i.pid, i.email, nullif(i.set_data, '{}'::jsonb), i.sub_new from i
       where (select count(*) from prev) >= 0
+      order by i.pid, i.email
       on conflict (project_id, email) do update set
-        data = ${NEW_DATA},
-        subscribed = ${NEW_SUBSCRIBED},
-        updated_at = case when ${NEW_DATA} is distinct from c.data or ${NEW_SUBSCRIBED} <> c.subscribed then now() else c.updated_at end
+        data = (select ${NEW_DATA} ${MATCH}),
+        subscribed = (select ${NEW_SUBSCRIBED} ${MATCH}),
+        updated_at = (select case when ${NEW_DATA} is distinct from c.data or ${NEW_SUBSCRIBED} <> c.subscribed
+                        then now() else c.updated_at end ${MATCH})
       returning c.id, c.project_id, c.email, c.data, c.subscribed, c.created_at, c.updated_at, (c.xmax = 0) as created
     )`;
-
-export function contactUpsertValues(p: ContactUpsertParams): Record<string, unknown> {
-  return {
-    projectId: p.projectId,
-    email: p.email,
-    set: JSON.stringify(p.set),
-    unset: JSON.stringify(p.unset),
-    subscribedIfNew: p.subscribedIfNew,
-    subscribedIfExisting: p.subscribedIfExisting,
-  };
-}

@@ -1,5 +1,5 @@
 import { queryRows, type Executor } from '../../db/client.js';
-import { CONTACT_UPSERT_CTES, contactUpsertValues, type ContactUpsertParams } from '../../db/contact-upsert.js';
+import { CONTACTS_UPSERT_CTES, UPSERT_INPUT_COLUMNS, upsertInputRow, type ContactUpsertParams } from '../../db/contact-upsert.js';
 import { toDrizzleSql } from '../../db/named-sql.js';
 import type { ContactRow } from '../../db/schema/index.js';
 
@@ -28,10 +28,10 @@ export async function upsertContactRow(db: Executor, params: ContactUpsertParams
   const [row] = await queryRows<UpsertRow>(
     db,
     toDrizzleSql(
-      `with ${CONTACT_UPSERT_CTES}
+      `with i as (select * from jsonb_to_recordset(:rows::jsonb) as x(${UPSERT_INPUT_COLUMNS})), ${CONTACTS_UPSERT_CTES}
        select up.*, prev.subscribed as prev_subscribed, prev.data as prev_data, prev.id is not null as had_prev
        from up left join prev on prev.id = up.id`,
-      contactUpsertValues(params),
+      { rows: JSON.stringify([upsertInputRow(params, 0)]) },
     ),
   );
   return {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { containsNul } from '../../core/json.js';
 
 // Anything that ends up in a message header is refused (not stripped) when it holds CR, LF or NUL.
 const HEADER_UNSAFE = /[\r\n\0]/;
@@ -32,12 +33,15 @@ const headerName = z
 export const sendBody = z.object({
   to: z.union([address, z.array(address).min(1).max(50, { message: 'at most 50 recipients per request' })]),
   subject: headerText(998).min(1),
-  body: z.string().min(1),
+  body: z.string().min(1).refine((v) => !containsNul(v), { message: 'must not contain NUL characters' }),
   from: address.optional(),
   name: headerText(256).optional(),
   reply: emailAddress.optional(),
   headers: z.record(headerName, headerText(998)).optional(),
-  data: z.record(z.string(), z.unknown()).optional(),
+  data: z
+    .record(z.string(), z.unknown())
+    .refine((v) => !containsNul(v), { message: 'must not contain NUL characters' })
+    .optional(),
   subscribed: z.boolean().optional(),
   // Sent by Plunk's SDK; only HTML bodies are supported.
   type: z.enum(['html', 'markdown']).optional(),

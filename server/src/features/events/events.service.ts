@@ -6,7 +6,7 @@ import { prepareContactUpsert, type UpsertContactResult } from '../contacts/cont
 import { redactKeys } from '../keys/keys.js';
 import { isReservedEventName } from './event-names.js';
 import { insertEvents, type NewEvent } from './events.queries.js';
-import { trackEventStatement } from './track.queries.js';
+import { trackThroughBatch } from './track-batcher.js';
 
 export async function recordEvents(tx: Tx | Db, rows: NewEvent[]) {
   return insertEvents(tx, rows);
@@ -55,7 +55,7 @@ export async function trackEvent(database: Database, ctx: ProjectActionContext, 
     preserveExistingSubscription: input.preserveExistingSubscription,
   });
   // The event keeps everything it was sent with, temporary values included: workflows read it.
-  return trackEventStatement(database, {
+  return trackThroughBatch(database, {
     contact: params,
     event: { name: input.event, data: input.data ?? null },
     audit: {

@@ -1,58 +1,84 @@
 import type { Database } from '../../db/client.js';
-import { CONTACT_UPSERT_CTES, contactUpsertValues, type ContactUpsertParams } from '../../db/contact-upsert.js';
-import { bindValues, compileNamed } from '../../db/named-sql.js';
+import { CONTACTS_UPSERT_CTES, UPSERT_INPUT_COLUMNS, upsertInputRow, type ContactUpsertParams } from '../../db/contact-upsert.js';
+import { compileNamed } from '../../db/named-sql.js';
 import type { ActorType } from '../../db/schema/index.js';
 
-export interface TrackStatementParams {
+export interface TrackInputRow {
   contact: ContactUpsertParams;
   event: { name: string; data: Record<string, unknown> | null };
   audit: { actorType: ActorType; actorId: string | null; requestId: string | null; ip: string | null; summary: string };
 }
 
+export interface TrackedRow {
+  contact: string;
+  event: string;
+  timestamp: string;
+}
+
 /**
- * /v1/track in ONE prepared statement: upsert the contact, store the event, emit a subscription-flip
- * event and write the activity rows. A single statement is atomic on its own; one round trip and a
- * plan made once per connection keep the hottest route close to the cost of a bare insert.
+ * Many /v1/track requests in ONE prepared statement: upsert their contacts, store their events,
+ * emit subscription-flip events and write the activity rows. A statement is atomic on its own, so
+ * each request's writes are all there or none are; one round trip and one plan serve the batch.
  */
-const TRACK = compileNamed(`with ${CONTACT_UPSERT_CTES},
+const TRACK_BATCH = compileNamed(`with
+    i as (
+      select * from jsonb_to_recordset(:rows::jsonb) as x(${UPSERT_INPUT_COLUMNS},
+        ev_name text, ev_data jsonb, actor_type text, actor_id text, request_id text, ip text, summary text)
+    ),
+    ${CONTACTS_UPSERT_CTES},
+    r as (
+      select i.*, up.id as contact_id, up.subscribed, up.data, up.created,
+             prev.id as prev_id, prev.subscribed as prev_subscribed, prev.data as prev_data
+      from i join up on up.project_id = i.pid and up.email = i.email left join prev on prev.id = up.id
+    ),
     ev as (
       insert into events (project_id, contact_id, name, data)
-      select up.project_id, up.id, :eventName, :eventData::jsonb from up
-      returning id, created_at
+      select r.pid, r.contact_id, r.ev_name, r.ev_data from r
+      returning id, contact_id, created_at
     ),
     flip as (
       insert into events (project_id, contact_id, name)
-      select up.project_id, up.id, case when up.subscribed then 'contact.subscribed' else 'contact.unsubscribed' end
-      from up join prev on prev.id = up.id where prev.subscribed <> up.subscribed
+      select r.pid, r.contact_id, case when r.subscribed then 'contact.subscribed' else 'contact.unsubscribed' end
+      from r where r.prev_id is not null and r.prev_subscribed <> r.subscribed
     ),
     audit as (
       insert into activities (project_id, type, actor_type, actor_id, summary, request_id, ip, metadata)
-      select up.project_id, x.type, :actorType, :actorId, x.summary, :requestId, :ip, x.metadata
-      from up cross join ev left join prev on prev.id = up.id
+      select r.pid, x.type, r.actor_type, r.actor_id, x.summary, r.request_id, r.ip, x.metadata
+      from r join ev on ev.contact_id = r.contact_id
       cross join lateral (values
-        ('event.tracked', :summary || ' for ' || up.email, jsonb_build_object('eventId', ev.id, 'contactId', up.id), true),
-        ('contact.created', 'Contact ' || up.email || ' created', jsonb_build_object('contactId', up.id), up.created),
-        ('contact.updated', 'Contact ' || up.email || ' updated', jsonb_build_object('contactId', up.id),
-          prev.id is not null and (prev.data is distinct from up.data or prev.subscribed <> up.subscribed)),
-        (case when up.subscribed then 'contact.subscribed' else 'contact.unsubscribed' end,
-          'Contact ' || up.email || case when up.subscribed then ' subscribed' else ' unsubscribed' end,
-          jsonb_build_object('contactId', up.id), prev.id is not null and prev.subscribed <> up.subscribed)
+        ('event.tracked', r.summary || ' for ' || r.email, jsonb_build_object('eventId', ev.id, 'contactId', r.contact_id), true),
+        ('contact.created', 'Contact ' || r.email || ' created', jsonb_build_object('contactId', r.contact_id), r.created),
+        ('contact.updated', 'Contact ' || r.email || ' updated', jsonb_build_object('contactId', r.contact_id),
+          r.prev_id is not null and (r.prev_data is distinct from r.data or r.prev_subscribed <> r.subscribed)),
+        (case when r.subscribed then 'contact.subscribed' else 'contact.unsubscribed' end,
+          'Contact ' || r.email || case when r.subscribed then ' subscribed' else ' unsubscribed' end,
+          jsonb_build_object('contactId', r.contact_id), r.prev_id is not null and r.prev_subscribed <> r.subscribed)
       ) as x(type, summary, metadata, wanted)
       where x.wanted
     )
-    select up.id as contact_id, ev.id as event_id, ev.created_at from up cross join ev`);
+    select r.n, r.contact_id, ev.id as event_id, ev.created_at from r join ev on ev.contact_id = r.contact_id`);
 
-export async function trackEventStatement(database: Database, p: TrackStatementParams) {
-  const values = {
-    ...contactUpsertValues(p.contact),
-    eventName: p.event.name,
-    eventData: p.event.data === null ? null : JSON.stringify(p.event.data),
-    ...p.audit,
-  };
-  const [row] = await database.runPrepared<{ contact_id: string; event_id: string; created_at: Date | string }>(
-    'mailwright_track_v1',
-    TRACK.text,
-    bindValues(TRACK, values),
+/** Runs one batch whose contacts are distinct. Results come back in input order. */
+export async function trackBatchStatement(database: Database, batch: TrackInputRow[]): Promise<TrackedRow[]> {
+  const rows = batch.map((t, n) => ({
+    ...upsertInputRow(t.contact, n),
+    ev_name: t.event.name,
+    ev_data: t.event.data,
+    actor_type: t.audit.actorType,
+    actor_id: t.audit.actorId,
+    request_id: t.audit.requestId,
+    ip: t.audit.ip,
+    summary: t.audit.summary,
+  }));
+  const out = await database.runPrepared<{ n: number; contact_id: string; event_id: string; created_at: Date | string }>(
+    'mailwright_track_batch_v1',
+    TRACK_BATCH.text,
+    [JSON.stringify(rows)],
   );
-  return { contact: row.contact_id, event: row.event_id, timestamp: new Date(row.created_at).toISOString() };
+  const byN = new Map(out.map((r) => [r.n, r]));
+  return batch.map((_, n) => {
+    const r = byN.get(n);
+    if (!r) throw new Error('track batch returned no row for an input');
+    return { contact: r.contact_id, event: r.event_id, timestamp: new Date(r.created_at).toISOString() };
+  });
 }

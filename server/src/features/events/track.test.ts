@@ -116,3 +116,31 @@ describe('POST /v1/track', () => {
     expect(rows.every((r) => r.actorType === 'public_key')).toBe(true);
   });
 });
+
+describe('POST /v1/track under concurrency', () => {
+  it('stores every event of a burst over many contacts, with flips in arrival order', async () => {
+    const emails = Array.from({ length: 10 }, (_, i) => `burst${i}@example.com`);
+    const requests = emails.flatMap((email) => [
+      track({ event: 'first', email, data: { n: 1 } }),
+      track({ event: 'second', email, subscribed: false, data: { m: 2 } }),
+    ]);
+    const results = await Promise.all(requests);
+    expect(results.map((r) => r.status)).toEqual(results.map(() => 200));
+    for (const email of emails) {
+      const contact = await contactOf(email);
+      expect(contact).toMatchObject({ subscribed: false, data: { n: 1, m: 2 } });
+      const names = (await eventsOf(contact.id)).map((e) => e.name).sort();
+      expect(names).toEqual(['contact.unsubscribed', 'first', 'second']);
+    }
+  });
+
+  it('refuses NUL characters, which the database cannot store, without failing other requests', async () => {
+    const [bad, good] = await Promise.all([
+      track({ event: 'nul', email: 'nul@example.com', data: { note: 'a\u0000b' } }),
+      track({ event: 'fine', email: 'fine@example.com' }),
+    ]);
+    expect(bad.status).toBe(422);
+    expect(bad.json.error.errors[0].field).toBe('data');
+    expect(good.status).toBe(200);
+  });
+});

@@ -1,4 +1,5 @@
 import { eq, inArray, or, sql } from 'drizzle-orm';
+import { createTickBatcher } from '../../core/tick-batcher.js';
 import type { Db, Executor } from '../../db/client.js';
 import { projects, type ProjectRow } from '../../db/schema/index.js';
 import type { StoredKeyPair } from '../keys/keys.js';
@@ -29,47 +30,28 @@ export async function findProjectById(db: Executor, id: string): Promise<Project
   return row;
 }
 
-interface PendingLookup {
-  kind: 'public' | 'secret';
-  hash: string;
-  resolve: (row: ProjectRow | undefined) => void;
-  reject: (err: unknown) => void;
-}
-
-const pendingByDb = new WeakMap<Db, PendingLookup[]>();
+type KeyLookup = { kind: 'public' | 'secret'; hash: string };
+const lookupsByDb = new WeakMap<Db, (item: KeyLookup) => Promise<ProjectRow | undefined>>();
 
 /**
- * Key lookups are batched per event-loop turn: every request waiting in the batch arrived before
- * the query is sent, so each still sees the database as of after its arrival — a rotated key is
- * dead on the very next request, on every node, with no cache. Under load, one query serves many
- * concurrent requests instead of one round trip each.
+ * Key lookups are batched per event-loop turn (see core/tick-batcher.ts): a rotated key is still
+ * dead on the very next request, on every node, since there is no cache.
  */
 export function findProjectByKeyHash(db: Db, kind: 'public' | 'secret', hash: Buffer): Promise<ProjectRow | undefined> {
-  return new Promise((resolve, reject) => {
-    let pending = pendingByDb.get(db);
-    if (!pending) {
-      pending = [];
-      pendingByDb.set(db, pending);
-      setImmediate(() => void flushKeyLookups(db));
-    }
-    pending.push({ kind, hash: hex(hash), resolve, reject });
-  });
+  let lookup = lookupsByDb.get(db);
+  if (!lookup) {
+    lookup = createTickBatcher((batch: KeyLookup[]) => lookupKeyHashes(db, batch));
+    lookupsByDb.set(db, lookup);
+  }
+  return lookup({ kind, hash: hex(hash) });
 }
 
-async function flushKeyLookups(db: Db) {
-  const batch = pendingByDb.get(db) ?? [];
-  pendingByDb.delete(db);
+async function lookupKeyHashes(db: Db, batch: KeyLookup[]): Promise<(ProjectRow | undefined)[]> {
   const pub = batch.filter((b) => b.kind === 'public').map((b) => b.hash);
   const sec = batch.filter((b) => b.kind === 'secret').map((b) => b.hash);
-  try {
-    const conditions = [pub.length ? inArray(projects.publicKeyHash, pub) : undefined, sec.length ? inArray(projects.secretKeyHash, sec) : undefined];
-    const rows = await db.select().from(projects).where(or(...conditions.filter((c) => c !== undefined)));
-    for (const b of batch) {
-      b.resolve(rows.find((r) => (b.kind === 'public' ? r.publicKeyHash : r.secretKeyHash) === b.hash));
-    }
-  } catch (err) {
-    for (const b of batch) b.reject(err);
-  }
+  const conditions = [pub.length ? inArray(projects.publicKeyHash, pub) : undefined, sec.length ? inArray(projects.secretKeyHash, sec) : undefined];
+  const rows = await db.select().from(projects).where(or(...conditions.filter((c) => c !== undefined)));
+  return batch.map((b) => rows.find((r) => (b.kind === 'public' ? r.publicKeyHash : r.secretKeyHash) === b.hash));
 }
 
 export async function replaceProjectKeys(db: Executor, id: string, keys: StoredKeyPair): Promise<ProjectRow | undefined> {

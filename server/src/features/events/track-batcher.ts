@@ -1,0 +1,54 @@
+import { createTickBatcher } from '../../core/tick-batcher.js';
+import type { Database } from '../../db/client.js';
+import { trackBatchStatement, type TrackedRow, type TrackInputRow } from './track.queries.js';
+
+const MAX_BATCH = 200;
+const batchers = new WeakMap<Database, (row: TrackInputRow) => Promise<TrackedRow>>();
+
+/**
+ * Concurrent /v1/track requests share statements: each turn of the event loop, the pending
+ * requests are split into batches in which every contact appears once (a statement cannot upsert
+ * the same row twice) and run one after another. A 200 still means the request's rows are stored.
+ */
+export function trackThroughBatch(database: Database, row: TrackInputRow): Promise<TrackedRow> {
+  let submit = batchers.get(database);
+  if (!submit) {
+    submit = createTickBatcher((rows: TrackInputRow[]) => runInDistinctBatches(database, rows));
+    batchers.set(database, submit);
+  }
+  return submit(row);
+}
+
+async function runInDistinctBatches(database: Database, rows: TrackInputRow[]): Promise<(TrackedRow | Error)[]> {
+  const results: (TrackedRow | Error)[] = new Array(rows.length);
+  let remaining = rows.map((row, index) => ({ row, index }));
+  while (remaining.length) {
+    const seen = new Set<string>();
+    const batch: typeof remaining = [];
+    const later: typeof remaining = [];
+    for (const item of remaining) {
+      const key = `${item.row.contact.projectId}\n${item.row.contact.email}`;
+      if (batch.length < MAX_BATCH && !seen.has(key)) {
+        seen.add(key);
+        batch.push(item);
+      } else later.push(item);
+    }
+    await runBatch(database, batch, results);
+    remaining = later;
+  }
+  return results;
+}
+
+/** A failed batch is retried one request at a time, so one bad request fails only itself. */
+async function runBatch(database: Database, batch: { row: TrackInputRow; index: number }[], results: (TrackedRow | Error)[]) {
+  try {
+    const out = await trackBatchStatement(database, batch.map((b) => b.row));
+    batch.forEach((b, i) => (results[b.index] = out[i]));
+  } catch (err) {
+    if (batch.length === 1) {
+      results[batch[0].index] = err as Error;
+      return;
+    }
+    for (const b of batch) await runBatch(database, [b], results);
+  }
+}
