@@ -15,6 +15,14 @@ export const EMAIL_STATUSES = [
 export type EmailStatus = (typeof EMAIL_STATUSES)[number];
 export type EmailSourceType = 'TRANSACTIONAL' | 'CAMPAIGN' | 'WORKFLOW';
 
+export interface EmailAttachment {
+  filename: string;
+  content: string;
+  contentType: string;
+  contentId?: string;
+  disposition: 'attachment' | 'inline';
+}
+
 export const emails = pgTable(
   'emails',
   {
@@ -37,6 +45,8 @@ export const emails = pgTable(
     // Data snapshot taken when the email was accepted; the worker renders against it, once.
     renderData: jsonb('render_data').$type<Record<string, unknown>>().notNull(),
     templateId: uuid('template_id'),
+    /** [{filename, content (base64), contentType, contentId?, disposition}] — kept until sent. */
+    attachments: jsonb('attachments').$type<EmailAttachment[] | null>(),
     status: text('status').$type<EmailStatus>().notNull().default('PENDING'),
     statusReason: text('status_reason'),
     messageId: text('message_id').unique(),

@@ -3,3 +3,5 @@ export * from './contacts.js';
 export * from './events.js';
 export * from './emails.js';
 export * from './activity.js';
+export * from './templates.js';
+export * from './idempotency.js';
