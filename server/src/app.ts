@@ -2,11 +2,15 @@ import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppDeps } from './container.js';
 import { adminRoutes } from './features/admin/admin.routes.js';
+import { contactRoutes } from './features/contacts/contacts.routes.js';
 import { emailRoutes } from './features/emails/emails.routes.js';
 import { eventRoutes } from './features/events/events.routes.js';
 import { healthRoutes } from './features/health/health.routes.js';
 import { homeRoutes } from './features/health/home.routes.js';
+import { templateRoutes } from './features/templates/templates.routes.js';
 import { registerErrorHandling } from './http/errors.js';
+import { registerOpenApi } from './http/openapi.js';
+import { registerRateLimit } from './http/rate-limit.js';
 import { requestIdFor } from './http/request-id.js';
 
 export interface AppOptions {
@@ -49,10 +53,15 @@ export async function buildApp(deps: AppDeps, opts: AppOptions = {}) {
     );
   });
 
+  registerRateLimit(app, deps.rateLimiter, deps.config.rateLimit.buckets);
+
+  await registerOpenApi(app);
   await app.register(homeRoutes);
   await app.register(healthRoutes(deps));
   await app.register(eventRoutes(deps));
   await app.register(emailRoutes(deps));
+  await app.register(contactRoutes(deps));
+  await app.register(templateRoutes(deps));
   if (opts.adminToken) await app.register(adminRoutes(deps, opts.adminToken));
   return app;
 }

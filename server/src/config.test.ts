@@ -46,6 +46,29 @@ describe('configuration', () => {
     expect(c.database).toMatchObject({ kind: 'postgres', url: 'postgres://u@db:5432/mail' });
   });
 
+  it('limits rates by default, in memory, with the documented buckets', () => {
+    const c = loadConfig({ DATA_DIR: dataDir() });
+    expect(c.rateLimit).toMatchObject({
+      enabled: true,
+      buckets: { track: { perSecond: 100, burst: 200 }, send: { perSecond: 20, burst: 50 }, 'contacts:write': { perSecond: 50, burst: 100 } },
+    });
+    expect(c.redisUrl).toBeUndefined();
+  });
+
+  it('reads rate-limit switches and lists every bad value at once', () => {
+    const c = loadConfig({ RATE_LIMIT_ENABLED: 'false', RATE_LIMIT_SEND_PER_SECOND: '0', REDIS_URL: 'redis://cache:6379', DATA_DIR: dataDir() });
+    expect(c.rateLimit.enabled).toBe(false);
+    expect(c.rateLimit.buckets.send.perSecond).toBe(0);
+    expect(c.redisUrl).toBe('redis://cache:6379');
+    let error: ConfigError | undefined;
+    try {
+      loadConfig({ RATE_LIMIT_ENABLED: 'maybe', RATE_LIMIT_TRACK_BURST: '0', REDIS_URL: 'http://cache', DATA_DIR: dataDir() });
+    } catch (e) {
+      error = e as ConfigError;
+    }
+    expect(error!.problems.map((p) => p.split(':')[0]).sort()).toEqual(['RATE_LIMIT_ENABLED', 'RATE_LIMIT_TRACK_BURST', 'REDIS_URL']);
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ PORT: '', SMTP_URL: '', DATA_DIR: dataDir() }).port).toBe(3000);
   });

@@ -14,6 +14,18 @@ const masterKey = z
   .string()
   .refine((v) => decodeMasterKey(v) !== null, 'must be 32 bytes as 64 hex characters or base64');
 
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { error: 'must be true or false' })
+  .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
+
+const perSecond = z.coerce.number().min(0).max(1_000_000);
+const burst = z.coerce.number().int().min(1).max(1_000_000);
+
+const redisUrl = z
+  .string()
+  .refine((v) => /^rediss?:\/\//.test(v), 'must start with redis:// or rediss://')
+  .refine((v) => URL.canParse(v), 'must be a valid URL');
+
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -32,7 +44,23 @@ const envSchema = z.object({
   SEND_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(10),
   SEND_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
+  RATE_LIMIT_ENABLED: flag.default(true),
+  RATE_LIMIT_TRACK_PER_SECOND: perSecond.default(100),
+  RATE_LIMIT_TRACK_BURST: burst.default(200),
+  RATE_LIMIT_SEND_PER_SECOND: perSecond.default(20),
+  RATE_LIMIT_SEND_BURST: burst.default(50),
+  RATE_LIMIT_CONTACTS_PER_SECOND: perSecond.default(50),
+  RATE_LIMIT_CONTACTS_BURST: burst.default(100),
+  RATE_LIMIT_KEY_PREFIX: z.string().min(1).max(100).default('mailwright:ratelimit'),
+  REDIS_URL: redisUrl.optional(),
 });
+
+export type RateLimitBucket = 'track' | 'send' | 'contacts:write';
+/** perSecond 0 disables the bucket. */
+export interface BucketLimit {
+  perSecond: number;
+  burst: number;
+}
 
 export type DatabaseConfig =
   | { kind: 'pglite'; dataDir: string }
@@ -48,6 +76,9 @@ export interface Config {
   masterKey: Buffer;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   send: { maxAttempts: number; retryDelaySeconds: number; workerConcurrency: number };
+  rateLimit: { enabled: boolean; buckets: Record<RateLimitBucket, BucketLimit>; keyPrefix: string };
+  /** When set, rate-limit buckets live in Redis and are shared by every process. */
+  redisUrl?: string;
 }
 
 export class ConfigError extends Error {
@@ -95,6 +126,16 @@ export function loadConfig(env: Env = process.env): Config {
       retryDelaySeconds: e.SEND_RETRY_DELAY_SECONDS,
       workerConcurrency: e.WORKER_CONCURRENCY,
     },
+    rateLimit: {
+      enabled: e.RATE_LIMIT_ENABLED,
+      buckets: {
+        track: { perSecond: e.RATE_LIMIT_TRACK_PER_SECOND, burst: e.RATE_LIMIT_TRACK_BURST },
+        send: { perSecond: e.RATE_LIMIT_SEND_PER_SECOND, burst: e.RATE_LIMIT_SEND_BURST },
+        'contacts:write': { perSecond: e.RATE_LIMIT_CONTACTS_PER_SECOND, burst: e.RATE_LIMIT_CONTACTS_BURST },
+      },
+      keyPrefix: e.RATE_LIMIT_KEY_PREFIX,
+    },
+    redisUrl: e.REDIS_URL,
   });
 }
 

@@ -3,6 +3,7 @@ import { systemClock, type Clock } from './core/clock.js';
 import type { Config } from './config.js';
 import { migrateDatabase, openDatabase, type Database, type Db, type OpenOptions } from './db/client.js';
 import { storeInInbox } from './features/emails/emails.service.js';
+import { createRateLimiter, type RateLimiter } from './http/rate-limit.js';
 import { createJobQueue, type JobQueue } from './jobs/queue.js';
 import { createInboxTransport } from './mail/inbox.js';
 import { createSmtpTransport } from './mail/smtp.js';
@@ -19,6 +20,7 @@ export interface AppDeps {
   log: Logger;
   masterKey: Buffer;
   send: Config['send'];
+  rateLimiter: RateLimiter;
 }
 
 export interface ContainerOverrides {
@@ -38,6 +40,7 @@ export async function createContainer(config: Config, log: Logger, overrides: Co
     (config.mail.transport === 'smtp'
       ? createSmtpTransport(config.mail.smtpUrl!, config.mail.smtpPoolSize)
       : createInboxTransport(storeInInbox(database.db)));
+  const rateLimiter = await createRateLimiter(config, log);
   return {
     config,
     database,
@@ -48,11 +51,13 @@ export async function createContainer(config: Config, log: Logger, overrides: Co
     log,
     masterKey: config.masterKey,
     send: config.send,
+    rateLimiter,
   };
 }
 
 export async function closeContainer(deps: AppDeps, opts: { graceful?: boolean; timeoutMs?: number } = {}) {
   await deps.queue.stop(opts);
   await deps.transport.close();
+  await deps.rateLimiter.close();
   await deps.database.close();
 }

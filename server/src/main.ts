@@ -3,10 +3,10 @@ import { closeContainer, createContainer } from './container.js';
 import { ConfigError, loadConfig } from './config.js';
 import { acquireDataDirLock } from './core/lock-file.js';
 import { newAdminToken, removeAdminEndpoint, writeAdminEndpoint } from './features/admin/admin-token.js';
-import { registerEmailJobs } from './features/emails/emails.jobs.js';
 import { listProjects } from './features/projects/projects.service.js';
 import { createLogger } from './http/logger.js';
 import { seedDemoProject } from './seed.js';
+import { startWorkers } from './workers.js';
 
 /** Starts the API, and the worker in the same process unless `--api-only`. */
 export async function main(argv: string[], role: 'all' | 'worker' = 'all') {
@@ -34,7 +34,7 @@ export async function main(argv: string[], role: 'all' | 'worker' = 'all') {
 
   const deps = await createContainer(config, log);
   const seeded = embedded ? await seedDemoProject(deps) : null;
-  if (role === 'worker' || !apiOnly) await registerEmailJobs(deps.queue, deps, config.send.workerConcurrency);
+  if (role === 'worker' || !apiOnly) await startWorkers(deps);
 
   let app: Awaited<ReturnType<typeof buildApp>> | null = null;
   if (role === 'all') {

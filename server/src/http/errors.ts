@@ -16,8 +16,11 @@ const STATUS: Record<ErrorCode, number> = {
   RESOURCE_NOT_FOUND: 404,
   CONTACT_NOT_FOUND: 404,
   EMAIL_NOT_FOUND: 404,
+  TEMPLATE_NOT_FOUND: 404,
   PROJECT_NOT_FOUND: 404,
   CONFLICT: 409,
+  IDEMPOTENCY_KEY_MISMATCH: 422,
+  IDEMPOTENCY_KEY_IN_FLIGHT: 409,
   BAD_REQUEST: 400,
   VALIDATION_ERROR: 422,
   PAYLOAD_TOO_LARGE: 413,
@@ -38,6 +41,7 @@ export function sendError(reply: FastifyReply, request: FastifyRequest, err: App
   const error: Record<string, unknown> = { code: err.code, message, statusCode, requestId: request.id };
   if (errors) error.errors = errors;
   if (Object.keys(rest).length) error.details = rest;
+  if (typeof rest.retryAfter === 'number') reply.header('Retry-After', String(Math.max(1, Math.ceil(rest.retryAfter))));
   // Errors quote ids and paths from the request; a key pasted there must not be echoed back.
   const body = JSON.parse(redactKeys(JSON.stringify({ success: false, error, message })));
   return reply.status(statusCode).send(body);

@@ -2,12 +2,20 @@
 
 export interface JobPayloads {
   'email.send': { emailId: string };
+  'idempotency.purge': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 
-export const JOBS: Record<JobName, { queue: { expireInSeconds: number; retryLimit: number; retryDelay: number; retryBackoff: boolean } }> = {
+interface JobDefinition {
+  queue: { expireInSeconds: number; retryLimit: number; retryDelay: number; retryBackoff: boolean };
+  /** Cron schedule for periodic maintenance jobs (one run per tick across all workers). */
+  cron?: string;
+}
+
+export const JOBS: Record<JobName, JobDefinition> = {
   // Retries here only cover crashes and infrastructure errors; SMTP retry policy lives in the email row.
   'email.send': { queue: { expireInSeconds: 120, retryLimit: 20, retryDelay: 5, retryBackoff: true } },
+  'idempotency.purge': { queue: { expireInSeconds: 300, retryLimit: 2, retryDelay: 60, retryBackoff: false }, cron: '17 * * * *' },
 };
 
 /** Higher runs first: transactional mail keeps priority over workflows and campaigns. */

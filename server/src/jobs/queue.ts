@@ -21,6 +21,8 @@ export interface JobQueue {
     opts: { batchSize: number; concurrency?: number },
     handler: (payloads: JobPayloads[N][]) => Promise<void>,
   ): Promise<void>;
+  /** Installs the cron schedules of the catalogue (idempotent; pg-boss runs each tick once). */
+  scheduleMaintenance(): Promise<void>;
   healthy(): boolean;
 }
 
@@ -66,6 +68,11 @@ export function createJobQueue(database: Database, log?: Logger): JobQueue {
         burstWhenBatchFull: true,
       };
       await boss.work(name, workOpts, async (jobs) => handler(jobs.map((j) => j.data as JobPayloads[typeof name])));
+    },
+    async scheduleMaintenance() {
+      for (const [name, def] of Object.entries(JOBS)) {
+        if (def.cron) await boss.schedule(name, def.cron);
+      }
     },
     healthy() {
       return running && (lastError === null || !isConnectionError(lastError));

@@ -1,4 +1,4 @@
-import { Liquid } from 'liquidjs';
+import { Liquid, Tag, type TagToken, type TopLevelToken } from 'liquidjs';
 
 // `include`/`render`/`layout` must never read server files: give Liquid a file system with nothing in it.
 const noFiles = {
@@ -21,15 +21,68 @@ const limits = { jsTruthy: true, fs: noFiles as never, renderLimit: 2000, parseL
 const html = new Liquid({ ...limits, outputEscape: 'escape' });
 const plain = new Liquid(limits);
 
-/** `{{ var ?? "fallback" }}` (Plunk's syntax) → Liquid's `default` filter. */
+const lineBreaks = (s: string) => s.split('\n').length - 1;
+
+/**
+ * `{{ var ?? "fallback" }}` (Plunk's syntax) → Liquid's `default` filter. Line breaks the rewrite
+ * drops are put back inside the tag, so line numbers in parse errors still match the source.
+ */
 export function preprocess(template: string): string {
   return template.replace(
     /\{\{\s*([^{}]+?)\s*\?\?\s*("[^"]*"|'[^']*'|[^{}|]+?)\s*\}\}/g,
-    (_m, expr: string, fallback: string) => {
+    (match, expr: string, fallback: string) => {
       const literal = /^["']/.test(fallback) ? fallback : JSON.stringify(fallback.trim());
-      return `{{ ${expr} | default: ${literal} }}`;
+      const out = `{{ ${expr} | default: ${literal}`;
+      return `${out}${'\n'.repeat(Math.max(0, lineBreaks(match) - lineBreaks(out)))} }}`;
     },
   );
+}
+
+// Write-time checks are stricter than rendering: unknown filters and file tags are errors, not skips.
+const strict = new Liquid({ ...limits, strictFilters: true });
+for (const name of ['include', 'render', 'layout']) {
+  strict.registerTag(
+    name,
+    class extends Tag {
+      constructor(token: TagToken, remain: TopLevelToken[], liquid: Liquid) {
+        super(token, remain, liquid);
+        throw new Error(`the "${name}" tag is not allowed in templates`);
+      }
+      render() {}
+    },
+  );
+}
+
+export interface TemplateProblem {
+  message: string;
+  line?: number;
+  column?: number;
+}
+
+/** Parses a template as the worker will (after `??` preprocessing); returns the first problem, if any. */
+export function validateTemplate(source: string): TemplateProblem | null {
+  try {
+    strict.parse(preprocess(source));
+    return null;
+  } catch (err) {
+    const e = err as Error & { token?: { getPosition?: () => [number, number] } };
+    const [line, column] = e.token?.getPosition?.() ?? [];
+    const reason = e.message.replace(/, line:\d+, col:\d+$/, '');
+    return { message: line ? `${reason} (line ${line}, column ${column})` : reason, line, column };
+  }
+}
+
+/**
+ * Links to the contact's hosted pages, available to every template. The pages themselves are served
+ * by a later feature (hosted unsubscribe/subscribe/manage); the URLs are fixed here so mail sent now keeps working.
+ */
+export function contactPageUrls(publicUrl: string, contactId: string) {
+  const id = encodeURIComponent(contactId);
+  return {
+    unsubscribeUrl: `${publicUrl}/unsubscribe/${id}`,
+    subscribeUrl: `${publicUrl}/subscribe/${id}`,
+    manageUrl: `${publicUrl}/manage/${id}`,
+  };
 }
 
 export class RenderError extends Error {}

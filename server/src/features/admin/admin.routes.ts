@@ -17,6 +17,10 @@ export const createProjectBody = z.object({
 
 /** Loopback-only routes the CLI uses while the embedded server holds the database. */
 export const adminRoutes = (deps: AppDeps, token: string): FastifyPluginAsyncZod => async (app) => {
+  // Internal to this machine: not part of the public API document.
+  app.addHook('onRoute', (route) => {
+    route.schema = { ...route.schema, hide: true };
+  });
   app.addHook('onRequest', async (request) => {
     const given = request.headers['x-admin-token'];
     const ok = LOOPBACK.has(request.socket.remoteAddress ?? '') && typeof given === 'string' && safeEqual(Buffer.from(given), Buffer.from(token));

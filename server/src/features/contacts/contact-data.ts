@@ -55,3 +55,12 @@ export function toSetAndUnset(persistent: Record<string, unknown>): { set: Recor
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
+
+/** Applies persistent changes to stored data the way the upsert statement does; an empty result is null. */
+export function mergeContactData(stored: ContactData | null, persistent: Record<string, unknown>): ContactData | null {
+  const { set, unset } = toSetAndUnset(persistent);
+  const merged: ContactData = { ...(stored ?? {}) };
+  for (const key of unset) delete merged[key];
+  Object.assign(merged, set);
+  return Object.keys(merged).length ? merged : null;
+}

@@ -1,7 +1,8 @@
-import { queryRows, type Executor } from '../../db/client.js';
+import { and, asc, count, desc, eq, getTableColumns, inArray, type SQL } from 'drizzle-orm';
+import { queryRows, sql, type Executor, type Tx } from '../../db/client.js';
 import { CONTACTS_UPSERT_CTES, UPSERT_INPUT_COLUMNS, upsertInputRow, type ContactUpsertParams } from '../../db/contact-upsert.js';
 import { toDrizzleSql } from '../../db/named-sql.js';
-import type { ContactRow } from '../../db/schema/index.js';
+import { contacts, type ContactRow } from '../../db/schema/index.js';
 
 export interface UpsertedContact {
   contact: ContactRow;
@@ -47,4 +48,114 @@ export async function upsertContactRow(db: Executor, params: ContactUpsertParams
     created: row.created,
     previous: row.had_prev ? { subscribed: row.prev_subscribed!, data: row.prev_data } : null,
   };
+}
+
+// ── Reads and writes behind the /contacts routes ────────────────────────────────────────────────
+
+export type ContactSort = 'email' | 'createdAt';
+export type SortDir = 'asc' | 'desc';
+
+export interface ContactFilter {
+  projectId: string;
+  /** Case-insensitive substring of the email. */
+  search?: string;
+  subscribed?: boolean;
+}
+
+export interface ContactPageQuery extends ContactFilter {
+  sort: ContactSort;
+  dir: SortDir;
+  limit: number;
+  /** Keyset position: rows strictly after (sort value, id) in the requested order. */
+  after?: { value: string; id: string };
+}
+
+/** A contact with its sort key as text (timestamps keep their microseconds, which a JS Date would drop). */
+export type ContactWithKey = ContactRow & { sortKey: string };
+
+const CREATED_KEY = sql<string>`to_char(${contacts.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+function filterConditions(f: ContactFilter): SQL[] {
+  const conds: SQL[] = [eq(contacts.projectId, f.projectId)];
+  if (f.search) conds.push(sql`${contacts.email} ilike ${'%' + escapeLike(f.search) + '%'} escape '\\'`);
+  if (f.subscribed !== undefined) conds.push(eq(contacts.subscribed, f.subscribed));
+  return conds;
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => '\\' + c);
+}
+
+/** One page in `[sort dir, id dir]` order; fetches `limit + 1` rows so the caller can tell whether more exist. */
+export async function listContactRows(db: Executor, q: ContactPageQuery): Promise<ContactWithKey[]> {
+  const col = q.sort === 'email' ? contacts.email : contacts.createdAt;
+  const key = q.sort === 'email' ? sql<string>`${contacts.email}` : CREATED_KEY;
+  const conds = filterConditions(q);
+  if (q.after) {
+    const value = q.sort === 'email' ? sql`${q.after.value}::text` : sql`${q.after.value}::timestamptz`;
+    // A row comparison matches ORDER BY (col, id) in one direction, ties on col included.
+    conds.push(q.dir === 'asc' ? sql`(${col}, ${contacts.id}) > (${value}, ${q.after.id}::uuid)` : sql`(${col}, ${contacts.id}) < (${value}, ${q.after.id}::uuid)`);
+  }
+  const order = q.dir === 'asc' ? [asc(col), asc(contacts.id)] : [desc(col), desc(contacts.id)];
+  return db
+    .select({ ...getTableColumns(contacts), sortKey: key })
+    .from(contacts)
+    .where(and(...conds))
+    .orderBy(...order)
+    .limit(q.limit + 1);
+}
+
+export async function countContacts(db: Executor, f: ContactFilter): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(contacts).where(and(...filterConditions(f)));
+  return Number(row?.n ?? 0);
+}
+
+export async function findContactById(db: Executor, projectId: string, id: string): Promise<ContactRow | undefined> {
+  const [row] = await db.select().from(contacts).where(and(eq(contacts.projectId, projectId), eq(contacts.id, id)));
+  return row;
+}
+
+/** Reads and locks a contact for the rest of the transaction (PATCH reads, merges, then writes). */
+export async function lockContactById(tx: Tx, projectId: string, id: string): Promise<ContactRow | undefined> {
+  const [row] = await tx.select().from(contacts).where(and(eq(contacts.projectId, projectId), eq(contacts.id, id))).for('update');
+  return row;
+}
+
+export async function findContactsByEmails(db: Executor, projectId: string, emails: string[]): Promise<ContactRow[]> {
+  if (!emails.length) return [];
+  return db.select().from(contacts).where(and(eq(contacts.projectId, projectId), inArray(contacts.email, emails)));
+}
+
+export type ContactChanges = Pick<ContactRow, 'email' | 'data' | 'subscribed'>;
+
+/**
+ * Writes new values; `'email_taken'` when another contact of the project already has the email.
+ * The unique index decides (no read-then-write race); on PostgreSQL the failed statement aborts the
+ * transaction, so the caller must end it (throwing rolls it back).
+ */
+export async function updateContactRow(tx: Tx, projectId: string, id: string, changes: ContactChanges): Promise<ContactRow | 'email_taken' | undefined> {
+  try {
+    const [row] = await tx
+      .update(contacts)
+      .set({ ...changes, updatedAt: sql`now()` })
+      .where(and(eq(contacts.projectId, projectId), eq(contacts.id, id)))
+      .returning();
+    return row;
+  } catch (err) {
+    if (isUniqueViolation(err, 'contacts_project_email_key')) return 'email_taken';
+    throw err;
+  }
+}
+
+export async function deleteContactRow(db: Executor, projectId: string, id: string): Promise<ContactRow | undefined> {
+  const [row] = await db.delete(contacts).where(and(eq(contacts.projectId, projectId), eq(contacts.id, id))).returning();
+  return row;
+}
+
+/** Postgres and PGlite both report SQLSTATE 23505; Drizzle wraps the driver error in `cause`. */
+function isUniqueViolation(err: unknown, constraint: string): boolean {
+  for (let e = err as { code?: string; constraint?: string; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (e.code === '23505') return e.constraint === undefined || e.constraint === constraint;
+  }
+  return false;
 }

@@ -1,11 +1,12 @@
 import type { Logger } from 'pino';
+import type { Config } from '../../config.js';
 import type { Db } from '../../db/client.js';
 import type { EmailRow } from '../../db/schema/index.js';
 import { PRIORITY } from '../../jobs/catalog.js';
 import type { JobQueue } from '../../jobs/queue.js';
 import { composeMessage } from '../../mail/compose.js';
 import { htmlToText } from '../../mail/html-to-text.js';
-import { RenderError, renderHtml, renderSubject } from '../../mail/render.js';
+import { contactPageUrls, RenderError, renderHtml, renderSubject } from '../../mail/render.js';
 import { TransportError, type Transport } from '../../mail/transport.js';
 import { recordEvents } from '../events/events.service.js';
 import { claimEmailForSending, settleEmail } from './emails.queries.js';
@@ -17,14 +18,15 @@ export interface DeliveryDeps {
   transport: Transport;
   log: Logger;
   send: { maxAttempts: number; retryDelaySeconds: number };
+  config: Pick<Config, 'publicUrl'>;
 }
 
 /** A SENDING row older than this is taken to belong to a dead worker (job expiry is 120 s). */
 const STALE_SENDING_SECONDS = 150;
 
-/** Renders once against the snapshot taken at accept time. */
-async function buildMessage(email: EmailRow): Promise<Buffer> {
-  const data = { ...email.renderData, data: email.renderData };
+/** Renders once against the snapshot taken at accept time, plus the contact's hosted-page links. */
+async function buildMessage(deps: DeliveryDeps, email: EmailRow): Promise<Buffer> {
+  const data = { ...email.renderData, ...contactPageUrls(deps.config.publicUrl, email.contactId), data: email.renderData };
   const html = await renderHtml(email.body, data);
   const subject = await renderSubject(email.subject, data);
   return composeMessage({
@@ -37,6 +39,7 @@ async function buildMessage(email: EmailRow): Promise<Buffer> {
     messageId: email.messageId!,
     date: new Date(),
     headers: email.headers ?? {},
+    attachments: email.attachments,
   });
 }
 
@@ -48,7 +51,7 @@ export async function deliverEmail(deps: DeliveryDeps, emailId: string): Promise
   let raw: Buffer;
   try {
     await assertSenderAllowed(deps, { id: email.projectId }, email.fromEmail);
-    raw = await buildMessage(email);
+    raw = await buildMessage(deps, email);
   } catch (err) {
     const reason = err instanceof RenderError ? err.message : `Could not build message: ${(err as Error).message}`;
     await settleEmail(deps.db, email.id, 'FAILED', reason);

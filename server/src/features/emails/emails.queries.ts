@@ -50,9 +50,11 @@ export async function settleEmail(
   reason: string | null,
 ): Promise<EmailRow | undefined> {
   const stamp = status === 'SENT' ? { sentAt: sql`now()` } : status === 'FAILED' ? { failedAt: sql`now()` } : {};
+  // Attachments are only kept until the email is settled for good; they can be megabytes per row.
+  const cleared = status === 'PENDING' ? {} : { attachments: null };
   const [row] = await db
     .update(emails)
-    .set({ status, statusReason: reason, updatedAt: sql`now()`, ...stamp })
+    .set({ status, statusReason: reason, updatedAt: sql`now()`, ...stamp, ...cleared })
     .where(and(eq(emails.id, id), eq(emails.status, 'SENDING')))
     .returning();
   return row;

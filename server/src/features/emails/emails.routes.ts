@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actionContext, requireKey } from '../../http/auth.js';
+import { idempotentRequest, sendStored } from '../../http/idempotency.js';
+import { runIdempotent } from '../idempotency/idempotency.service.js';
 import type { AppDeps } from '../../container.js';
 import { emailIdParams, sendBody, sendResponse } from './emails.schemas.js';
 import { getEmail, getInboxMessage, listInbox } from './emails.service.js';
@@ -9,9 +11,13 @@ import { acceptSend } from './send.service.js';
 export const emailRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app) => {
   const secret = requireKey(deps.db, ['secret']);
 
-  app.post('/v1/send', { onRequest: secret, schema: { body: sendBody, response: { 200: sendResponse } } }, async (request) => {
-    const data = await acceptSend(deps, actionContext(request), request.body);
-    return { success: true as const, data };
+  app.post('/v1/send', { onRequest: secret, config: { rateLimitBucket: 'send' }, schema: { body: sendBody, response: { 200: sendResponse } } }, async (request, reply) => {
+    const ctx = actionContext(request);
+    const result = await runIdempotent(deps.database, idempotentRequest(request, ctx.projectId), async (db) => ({
+      status: 200,
+      body: { success: true as const, data: await acceptSend({ ...deps, db }, ctx, request.body) },
+    }));
+    return sendStored(reply, result);
   });
 
   app.get('/emails/:id', { onRequest: secret, schema: { params: emailIdParams } }, async (request) =>

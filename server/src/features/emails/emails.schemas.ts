@@ -5,7 +5,7 @@ import { containsNul } from '../../core/json.js';
 const HEADER_UNSAFE = /[\r\n\0]/;
 const noInjection = { message: 'must not contain line breaks (CR/LF) or NUL', abort: true } as const;
 
-const headerText = (max: number) => z.string().max(max).refine((v) => !HEADER_UNSAFE.test(v), noInjection);
+export const headerText = (max: number) => z.string().max(max).refine((v) => !HEADER_UNSAFE.test(v), noInjection);
 
 export const emailAddress = z
   .string()
@@ -30,10 +30,48 @@ const headerName = z
   .refine((v) => /^[!-9;-~]+$/.test(v), { message: 'must be printable ASCII without spaces or ":"' })
   .refine((v) => !FORBIDDEN_HEADERS.has(v.toLowerCase()), { message: 'this header is set by Mailwright and cannot be overridden' });
 
+export const MAX_ATTACHMENTS = 10;
+/** 10 MB decoded, measured on the base64 text as Plunk does. */
+export const MAX_ATTACHMENTS_BASE64_LENGTH = Math.floor((10 * 1024 * 1024 * 4) / 3);
+
+const attachment = z
+  .object({
+    filename: z
+      .string()
+      .min(1)
+      .max(255)
+      .refine((v) => !/[\r\n\0"]/.test(v), { message: 'must not contain line breaks, NUL or double quotes' }),
+    content: z.base64({ message: 'must be base64-encoded' }).min(1),
+    contentType: headerText(255).min(1),
+    contentId: z
+      .string()
+      .min(1)
+      .max(255)
+      .refine((v) => !/[<>\r\n\0]/.test(v), { message: 'must not contain <, >, line breaks or NUL' })
+      .optional(),
+    disposition: z.enum(['attachment', 'inline']).default('attachment'),
+  })
+  .superRefine((a, ctx) => {
+    if (a.disposition === 'inline' && !a.contentId) {
+      ctx.addIssue({ code: 'custom', path: ['contentId'], message: 'contentId is required for inline attachments' });
+    }
+  });
+
+const attachments = z
+  .array(attachment)
+  .max(MAX_ATTACHMENTS, { message: `at most ${MAX_ATTACHMENTS} attachments per email` })
+  .superRefine((list, ctx) => {
+    const total = list.reduce((n, a) => n + a.content.length, 0);
+    if (total > MAX_ATTACHMENTS_BASE64_LENGTH) {
+      ctx.addIssue({ code: 'custom', message: `attachments may total at most 10 MB (decoded); got ${(total * 0.75 / 1024 / 1024).toFixed(1)} MB` });
+    }
+  });
+
 export const sendBody = z.object({
   to: z.union([address, z.array(address).min(1).max(50, { message: 'at most 50 recipients per request' })]),
-  subject: headerText(998).min(1),
-  body: z.string().min(1).refine((v) => !containsNul(v), { message: 'must not contain NUL characters' }),
+  template: z.uuid({ message: 'must be a template ID (UUID)' }).optional(),
+  subject: headerText(998).min(1).optional(),
+  body: z.string().min(1).refine((v) => !containsNul(v), { message: 'must not contain NUL characters' }).optional(),
   from: address.optional(),
   name: headerText(256).optional(),
   reply: emailAddress.optional(),
@@ -45,6 +83,11 @@ export const sendBody = z.object({
   subscribed: z.boolean().optional(),
   // Sent by Plunk's SDK; only HTML bodies are supported.
   type: z.enum(['html', 'markdown']).optional(),
+  attachments: attachments.optional(),
+}).superRefine((b, ctx) => {
+  if (!b.template && (b.subject === undefined || b.body === undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['template'], message: 'Either template ID or both subject and body are required' });
+  }
 });
 export type SendBody = z.infer<typeof sendBody>;
 

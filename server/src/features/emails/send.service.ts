@@ -1,11 +1,12 @@
-import { validationError } from '../../core/errors.js';
+import { AppError, validationError } from '../../core/errors.js';
 import type { Db } from '../../db/client.js';
-import type { ProjectRow } from '../../db/schema/index.js';
+import type { EmailAttachment, ProjectRow, TemplateRow } from '../../db/schema/index.js';
 import { PRIORITY } from '../../jobs/catalog.js';
 import type { JobQueue } from '../../jobs/queue.js';
 import { recordActivity, type ProjectActionContext } from '../activity/activity.service.js';
 import { renderDataFor, upsertContact } from '../contacts/contacts.service.js';
 import { recordContactUpsertEffects } from '../events/events.service.js';
+import { getTemplate } from '../templates/templates.service.js';
 import type { SendBody } from './emails.schemas.js';
 import { insertEmail } from './emails.queries.js';
 import { assertSenderAllowed } from './sender-policy.js';
@@ -23,24 +24,54 @@ interface Mailbox {
 const toMailbox = (a: string | { email: string; name?: string }): Mailbox =>
   typeof a === 'string' ? { email: a } : { email: a.email, name: a.name ?? null };
 
-/** Request `from`, else the project's default sender; a send with neither is refused. */
-function resolveSender(project: ProjectRow, body: SendBody): Mailbox {
+/** Request `from`, else the template's sender, else the project's default; a send with none is refused. */
+function resolveSender(project: ProjectRow, body: SendBody, template: TemplateRow | null): Mailbox {
   if (body.from) {
     const from = toMailbox(body.from);
-    return { email: from.email, name: from.name ?? body.name ?? project.defaultFromName ?? null };
+    return { email: from.email, name: from.name ?? body.name ?? template?.fromName ?? project.defaultFromName ?? null };
   }
+  if (template) return { email: template.from, name: body.name ?? template.fromName ?? project.defaultFromName ?? project.name };
   if (project.defaultFrom) return { email: project.defaultFrom, name: body.name ?? project.defaultFromName ?? project.name };
   throw validationError([
     { field: 'from', code: 'required', message: 'Sender email is required: pass `from` or set a default sender on the project' },
   ]);
 }
 
+/** What the email says: explicit request fields win over the template's. */
+function resolveContent(body: SendBody, template: TemplateRow | null) {
+  const subject = body.subject ?? template?.subject;
+  const html = body.body ?? template?.body;
+  // The schema guarantees this; kept as a guard for callers that bypass it.
+  if (subject === undefined || html === undefined) {
+    throw validationError([{ field: 'template', code: 'custom', message: 'Either template ID or both subject and body are required' }]);
+  }
+  return { subject, html, replyTo: body.reply ?? template?.replyTo ?? null };
+}
+
+/** Plunk's rule: a MARKETING template never goes to an unsubscribed contact; other sends go regardless. */
+function assertMayReceive(template: TemplateRow | null, contact: { email: string; subscribed: boolean }) {
+  if (template?.type === 'MARKETING' && !contact.subscribed) {
+    throw new AppError(
+      'BAD_REQUEST',
+      `Cannot send marketing template to unsubscribed contact ${contact.email}. Use a transactional template or send without a template.`,
+    );
+  }
+}
+
+const toStoredAttachments = (list: SendBody['attachments']): EmailAttachment[] | null =>
+  list?.length
+    ? list.map((a) => ({ filename: a.filename, content: a.content, contentType: a.contentType, ...(a.contentId ? { contentId: a.contentId } : {}), disposition: a.disposition }))
+    : null;
+
 /**
  * Accepts a send: one contact upsert and one email row per recipient, each with its delivery job,
  * all in one transaction — the response is only a 200 once everything it promises is stored.
  */
 export async function acceptSend(deps: SendDeps, ctx: ProjectActionContext & { project: ProjectRow }, body: SendBody) {
-  const sender = resolveSender(ctx.project, body);
+  const template = body.template ? await getTemplate(deps.db, ctx.projectId, body.template) : null;
+  const content = resolveContent(body, template);
+  const sender = resolveSender(ctx.project, body, template);
+  const attachments = toStoredAttachments(body.attachments);
   await assertSenderAllowed(deps, ctx.project, sender.email);
   const recipients = (Array.isArray(body.to) ? body.to : [body.to]).map(toMailbox);
 
@@ -57,6 +88,7 @@ export async function acceptSend(deps: SendDeps, ctx: ProjectActionContext & { p
       });
       await recordContactUpsertEffects(tx, ctx, result);
       const { contact } = result;
+      assertMayReceive(template, contact);
       const email = await insertEmail(tx, {
         projectId: ctx.projectId,
         contactId: contact.id,
@@ -65,10 +97,12 @@ export async function acceptSend(deps: SendDeps, ctx: ProjectActionContext & { p
         toName: to.name ?? null,
         fromEmail: sender.email,
         fromName: sender.name ?? null,
-        replyTo: body.reply ?? null,
-        subject: body.subject,
-        body: body.body,
+        replyTo: content.replyTo,
+        subject: content.subject,
+        body: content.html,
         headers: body.headers ?? null,
+        templateId: template?.id ?? null,
+        attachments,
         renderData: renderDataFor(contact, result.temporaryData),
         requestId: ctx.requestId ?? null,
       });
@@ -83,8 +117,8 @@ export async function acceptSend(deps: SendDeps, ctx: ProjectActionContext & { p
         requestId: ctx.requestId,
         ip: ctx.ip,
         type: 'email.queued',
-        summary: `Email "${body.subject.slice(0, 120)}" queued to ${a.contact.email}`,
-        metadata: { emailId: a.email, contactId: a.contact.id },
+        summary: `Email "${content.subject.slice(0, 120)}" queued to ${a.contact.email}`,
+        metadata: { emailId: a.email, contactId: a.contact.id, ...(template ? { templateId: template.id } : {}) },
       })),
     );
     return { emails: accepted, timestamp: new Date().toISOString() };

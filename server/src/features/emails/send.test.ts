@@ -97,10 +97,14 @@ describe('POST /v1/send (accept path)', () => {
     expect(ok.status).toBe(200);
   });
 
-  it('requires subject and body', async () => {
-    const res = await send({ to: 'x@example.com' });
-    expect(res.status).toBe(422);
-    expect(res.json.error.errors.map((e: { field: string }) => e.field).sort()).toEqual(['body', 'subject']);
+  it('requires a template or both subject and body', async () => {
+    for (const body of [{ to: 'x@example.com' }, { to: 'x@example.com', subject: 'S' }, { to: 'x@example.com', body: '<p>B</p>' }]) {
+      const res = await send(body);
+      expect(res.status).toBe(422);
+      expect(res.json.error.errors).toEqual([
+        expect.objectContaining({ field: 'template', message: 'Either template ID or both subject and body are required' }),
+      ]);
+    }
   });
 
   it('records an activity row per queued email, attributed to the secret key', async () => {

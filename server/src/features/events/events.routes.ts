@@ -1,8 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../../container.js';
 import { actionContext, requireKey } from '../../http/auth.js';
+import { idempotentRequest, sendStored } from '../../http/idempotency.js';
+import { runIdempotent } from '../idempotency/idempotency.service.js';
 import { trackBody, trackResponse } from './events.schemas.js';
 import { trackEvent } from './events.service.js';
+import { eventApiRoutes } from './events-api.routes.js';
 
 // Browsers call /v1/track with the public key: allow any origin, never credentials.
 const CORS_HEADERS = {
@@ -14,6 +17,7 @@ const CORS_HEADERS = {
 
 export const eventRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app) => {
   const publicOrSecret = requireKey(deps.db, ['public', 'secret']);
+  await app.register(eventApiRoutes(deps));
 
   app.options('/v1/track', async (_request, reply) => reply.headers(CORS_HEADERS).status(204).send());
 
@@ -23,8 +27,18 @@ export const eventRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app)
       // CORS headers first so that error responses (401, 422) are readable by the browser too;
       // auth before body validation so unauthenticated callers learn nothing about the schema.
       onRequest: [async (_request, reply) => void reply.headers(CORS_HEADERS), publicOrSecret],
+      config: { rateLimitBucket: 'track' },
       schema: { body: trackBody, response: { 200: trackResponse } },
     },
-    async (request) => ({ success: true as const, data: await trackEvent(deps.database, actionContext(request), request.body) }),
+    async (request, reply) => {
+      const ctx = actionContext(request);
+      const idem = idempotentRequest(request, ctx.projectId);
+      // With an Idempotency-Key the event and the key commit in one transaction (no batching).
+      const result = await runIdempotent(deps.database, idem, async (db) => ({
+        status: 200,
+        body: { success: true as const, data: await trackEvent(deps.database, ctx, request.body, idem ? db : undefined) },
+      }));
+      return sendStored(reply, result);
+    },
   );
 };

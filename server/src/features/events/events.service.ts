@@ -1,5 +1,5 @@
 import { validationError } from '../../core/errors.js';
-import type { Database, Db, Tx } from '../../db/client.js';
+import type { Database, Db, Executor, Tx } from '../../db/client.js';
 import { recordActivity, type ActivityInput, type ProjectActionContext } from '../activity/activity.service.js';
 import type { ContactData } from '../contacts/contact-data.js';
 import { prepareContactUpsert, type UpsertContactResult } from '../contacts/contacts.service.js';
@@ -7,6 +7,7 @@ import { redactKeys } from '../keys/keys.js';
 import { isReservedEventName } from './event-names.js';
 import { insertEvents, type NewEvent } from './events.queries.js';
 import { trackThroughBatch } from './track-batcher.js';
+import { trackInTransaction } from './track.queries.js';
 
 export async function recordEvents(tx: Tx | Db, rows: NewEvent[]) {
   return insertEvents(tx, rows);
@@ -39,8 +40,11 @@ export interface TrackInput {
   data?: ContactData | null;
 }
 
-/** Records a tracked event and its contact upsert atomically (one statement, see track.queries.ts). */
-export async function trackEvent(database: Database, ctx: ProjectActionContext, input: TrackInput) {
+/**
+ * Records a tracked event and its contact upsert atomically. Concurrent requests share batched
+ * statements; inside a caller's transaction (`tx`) the statement runs there instead.
+ */
+export async function trackEvent(database: Database, ctx: ProjectActionContext, input: TrackInput, tx?: Executor) {
   if (isReservedEventName(input.event)) {
     throw validationError([
       { field: 'event', code: 'reserved_event', message: `"${input.event}" is a system event name and cannot be tracked`, received: input.event },
@@ -55,7 +59,7 @@ export async function trackEvent(database: Database, ctx: ProjectActionContext, 
     preserveExistingSubscription: input.preserveExistingSubscription,
   });
   // The event keeps everything it was sent with, temporary values included: workflows read it.
-  return trackThroughBatch(database, {
+  const row = {
     contact: params,
     event: { name: input.event, data: input.data ?? null },
     audit: {
@@ -65,5 +69,6 @@ export async function trackEvent(database: Database, ctx: ProjectActionContext, 
       ip: ctx.ip ?? null,
       summary: redactKeys(`Event "${input.event.slice(0, 200)}" tracked`),
     },
-  });
+  };
+  return tx ? trackInTransaction(tx, row) : trackThroughBatch(database, row);
 }

@@ -1,6 +1,6 @@
-import type { Database } from '../../db/client.js';
+import { queryRows, type Database, type Executor } from '../../db/client.js';
 import { CONTACTS_UPSERT_CTES, UPSERT_INPUT_COLUMNS, upsertInputRow, type ContactUpsertParams } from '../../db/contact-upsert.js';
-import { compileNamed } from '../../db/named-sql.js';
+import { compileNamed, toDrizzleSql } from '../../db/named-sql.js';
 import type { ActorType } from '../../db/schema/index.js';
 
 export interface TrackInputRow {
@@ -20,7 +20,7 @@ export interface TrackedRow {
  * emit subscription-flip events and write the activity rows. A statement is atomic on its own, so
  * each request's writes are all there or none are; one round trip and one plan serve the batch.
  */
-const TRACK_BATCH = compileNamed(`with
+const TRACK_BATCH_SQL = `with
     i as (
       select * from jsonb_to_recordset(:rows::jsonb) as x(${UPSERT_INPUT_COLUMNS},
         ev_name text, ev_data jsonb, actor_type text, actor_id text, request_id text, ip text, summary text)
@@ -56,29 +56,43 @@ const TRACK_BATCH = compileNamed(`with
       ) as x(type, summary, metadata, wanted)
       where x.wanted
     )
-    select r.n, r.contact_id, ev.id as event_id, ev.created_at from r join ev on ev.contact_id = r.contact_id`);
+    select r.n, r.contact_id, ev.id as event_id, ev.created_at from r join ev on ev.contact_id = r.contact_id`;
+const TRACK_BATCH = compileNamed(TRACK_BATCH_SQL);
 
-/** Runs one batch whose contacts are distinct. Results come back in input order. */
-export async function trackBatchStatement(database: Database, batch: TrackInputRow[]): Promise<TrackedRow[]> {
-  const rows = batch.map((t, n) => ({
-    ...upsertInputRow(t.contact, n),
-    ev_name: t.event.name,
-    ev_data: t.event.data,
-    actor_type: t.audit.actorType,
-    actor_id: t.audit.actorId,
-    request_id: t.audit.requestId,
-    ip: t.audit.ip,
-    summary: t.audit.summary,
-  }));
-  const out = await database.runPrepared<{ n: number; contact_id: string; event_id: string; created_at: Date | string }>(
-    'mailwright_track_batch_v1',
-    TRACK_BATCH.text,
-    [JSON.stringify(rows)],
+type OutRow = { n: number; contact_id: string; event_id: string; created_at: Date | string };
+
+function inputRows(batch: TrackInputRow[]) {
+  return JSON.stringify(
+    batch.map((t, n) => ({
+      ...upsertInputRow(t.contact, n),
+      ev_name: t.event.name,
+      ev_data: t.event.data,
+      actor_type: t.audit.actorType,
+      actor_id: t.audit.actorId,
+      request_id: t.audit.requestId,
+      ip: t.audit.ip,
+      summary: t.audit.summary,
+    })),
   );
+}
+
+function inInputOrder(batch: TrackInputRow[], out: OutRow[]): TrackedRow[] {
   const byN = new Map(out.map((r) => [r.n, r]));
   return batch.map((_, n) => {
     const r = byN.get(n);
     if (!r) throw new Error('track batch returned no row for an input');
     return { contact: r.contact_id, event: r.event_id, timestamp: new Date(r.created_at).toISOString() };
   });
+}
+
+/** Runs one batch whose contacts are distinct, as a prepared statement. Results come back in input order. */
+export async function trackBatchStatement(database: Database, batch: TrackInputRow[]): Promise<TrackedRow[]> {
+  const out = await database.runPrepared<OutRow>('mailwright_track_batch_v1', TRACK_BATCH.text, [inputRows(batch)]);
+  return inInputOrder(batch, out);
+}
+
+/** The same statement inside a caller's transaction (e.g. one that also stores an Idempotency-Key). */
+export async function trackInTransaction(tx: Executor, row: TrackInputRow): Promise<TrackedRow> {
+  const out = await queryRows<OutRow>(tx, toDrizzleSql(TRACK_BATCH_SQL, { rows: inputRows([row]) }));
+  return inInputOrder([row], out)[0];
 }

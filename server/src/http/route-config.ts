@@ -1,0 +1,14 @@
+import type {} from 'fastify';
+import type { RateLimitBucket } from '../config.js';
+
+// Per-route options read by cross-cutting hooks (the rate limiter reads `rateLimitBucket`).
+// Routes set them with `config: { … }`; hooks read `request.routeOptions.config`.
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Token bucket shared by the routes that name it (http/rate-limit.ts); unset → not rate limited. */
+    rateLimitBucket?: RateLimitBucket;
+  }
+}
+
+export {};

@@ -1,0 +1,10 @@
+import type { AppDeps } from './container.js';
+import { registerEmailJobs } from './features/emails/emails.jobs.js';
+import { registerIdempotencyJobs } from './features/idempotency/idempotency.jobs.js';
+
+/** Every job handler a worker process runs, and the periodic maintenance schedules. */
+export async function startWorkers(deps: AppDeps) {
+  await registerEmailJobs(deps.queue, deps, deps.config.send.workerConcurrency);
+  await registerIdempotencyJobs(deps.queue, deps.db);
+  await deps.queue.scheduleMaintenance();
+}
