@@ -5,3 +5,4 @@ export * from './emails.js';
 export * from './activity.js';
 export * from './templates.js';
 export * from './idempotency.js';
+export * from './jobs.js';
