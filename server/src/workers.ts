@@ -1,4 +1,5 @@
 import type { AppDeps } from './container.js';
+import { registerContactJobs } from './features/contacts/contacts.jobs.js';
 import { registerEmailJobs } from './features/emails/emails.jobs.js';
 import { registerIdempotencyJobs } from './features/idempotency/idempotency.jobs.js';
 
@@ -6,5 +7,6 @@ import { registerIdempotencyJobs } from './features/idempotency/idempotency.jobs
 export async function startWorkers(deps: AppDeps) {
   await registerEmailJobs(deps.queue, deps, deps.config.send.workerConcurrency);
   await registerIdempotencyJobs(deps.queue, deps.db);
+  await registerContactJobs(deps.queue, deps.db);
   await deps.queue.scheduleMaintenance();
 }

@@ -9,6 +9,7 @@ import { buildApp } from '../src/app.js';
 import { loadConfig, type Env } from '../src/config.js';
 import { closeContainer, createContainer, type AppDeps } from '../src/container.js';
 import { openDatabase, type Database } from '../src/db/client.js';
+import { registerContactJobs } from '../src/features/contacts/contacts.jobs.js';
 import { registerEmailJobs } from '../src/features/emails/emails.jobs.js';
 import { createProject, type ProjectWithKeys } from '../src/features/projects/projects.service.js';
 import { createLogger } from '../src/http/logger.js';
@@ -99,6 +100,7 @@ export async function createTestContext(opts: { env?: Env; transport?: Transport
       if (workerStarted) return;
       workerStarted = true;
       await registerEmailJobs(deps.queue, deps, 4);
+      await registerContactJobs(deps.queue, deps.db);
     },
     async close() {
       await app.close();

@@ -23,7 +23,7 @@ async function cliJson(env: NodeJS.ProcessEnv, ...args: string[]) {
 
 // Each describe below runs alongside the others ({ concurrent: true }); tests marked it.sequential
 // run in order within their describe. A process takes ~2-3 s of CPU, the first embedded start ~10 s.
-describe('refusing bad configuration', { concurrent: true, timeout: 45_000 }, () => {
+describe('refusing bad configuration', { concurrent: true, timeout: 150_000 }, () => {
   it('lists a bad PORT and an unknown MAIL_TRANSPORT together in one message, without a stack trace', async () => {
     const dir = tempDir();
     const r = await run(MAIN, [], envFor(dir, { PORT: 'notaport', MAIL_TRANSPORT: 'carrier-pigeon' }));
@@ -50,7 +50,7 @@ describe('refusing bad configuration', { concurrent: true, timeout: 45_000 }, ()
   });
 });
 
-describe('CLI usage', { concurrent: true, timeout: 45_000 }, () => {
+describe('CLI usage', { concurrent: true, timeout: 150_000 }, () => {
   it('prints usage and exits 0 when run without arguments', async () => {
     const r = await run(CLI, [], envFor(tempDir()));
     expect(r.code).toBe(0);
@@ -59,7 +59,7 @@ describe('CLI usage', { concurrent: true, timeout: 45_000 }, () => {
   });
 });
 
-describe('embedded server and CLI, start to stop', { concurrent: true, timeout: 45_000 }, () => {
+describe('embedded server and CLI, start to stop', { concurrent: true, timeout: 150_000 }, () => {
   let dir: string;
   let port: number;
   let server: Proc;
@@ -75,8 +75,8 @@ describe('embedded server and CLI, start to stop', { concurrent: true, timeout: 
     port = await freePort();
     // LOG_LEVEL=info (the default a user gets), so the no-key-in-output checks cover request logs too.
     server = start(MAIN, [], envFor(dir, { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' }));
-    await server.waitForStdout(/Mailwright is running at/, 50_000);
-  });
+    await server.waitForStdout(/Mailwright is running at/, 120_000);
+  }, 150_000);
   afterAll(() => server?.kill());
 
   it.sequential('serves /health and prints a banner with its URL and how to show the demo keys, but no key', async () => {
@@ -162,7 +162,7 @@ describe('embedded server and CLI, start to stop', { concurrent: true, timeout: 
   });
 });
 
-describe.skipIf(inject('dbKind') !== 'postgres')('CLI on PostgreSQL, no server running', { concurrent: true, timeout: 45_000 }, () => {
+describe.skipIf(inject('dbKind') !== 'postgres')('CLI on PostgreSQL, no server running', { concurrent: true, timeout: 150_000 }, () => {
   const name = `${inject('runId')}_proc_${randomBytes(4).toString('hex')}`;
   const dir = tempDir();
   let env: NodeJS.ProcessEnv;

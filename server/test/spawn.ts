@@ -106,7 +106,7 @@ export interface Result extends Exit {
 }
 
 /** Runs a process to completion (killed after `timeoutMs`). */
-export async function run(script: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<Result> {
+export async function run(script: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 90_000): Promise<Result> {
   const p = start(script, args, env);
   const timer = setTimeout(p.kill, timeoutMs);
   const exit = await p.exited;

@@ -15,5 +15,7 @@ export function idempotentRequest(request: FastifyRequest, projectId: string): I
 
 export function sendStored(reply: FastifyReply, result: StoredResponse) {
   if (result.replayed) reply.header('Idempotent-Replayed', 'true');
+  // A 204 has no body, first time or replayed (the stored body is null).
+  if (result.status === 204) return reply.status(204).send();
   return reply.status(result.status).send(result.body);
 }

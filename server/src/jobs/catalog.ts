@@ -3,6 +3,9 @@
 export interface JobPayloads {
   'email.send': { emailId: string };
   'idempotency.purge': Record<string, never>;
+  /** A `background_jobs` row holds the CSV, progress and outcome. */
+  'contacts.import': { jobId: string };
+  'contacts.bulk': { jobId: string };
 }
 export type JobName = keyof JobPayloads;
 
@@ -16,6 +19,9 @@ export const JOBS: Record<JobName, JobDefinition> = {
   // Retries here only cover crashes and infrastructure errors; SMTP retry policy lives in the email row.
   'email.send': { queue: { expireInSeconds: 120, retryLimit: 20, retryDelay: 5, retryBackoff: true } },
   'idempotency.purge': { queue: { expireInSeconds: 300, retryLimit: 2, retryDelay: 60, retryBackoff: false }, cron: '17 * * * *' },
+  // Re-runs resume from the row's `processed`; the handler gives up after JOB_MAX_ATTEMPTS runs.
+  'contacts.import': { queue: { expireInSeconds: 1800, retryLimit: 4, retryDelay: 5, retryBackoff: true } },
+  'contacts.bulk': { queue: { expireInSeconds: 1800, retryLimit: 4, retryDelay: 5, retryBackoff: true } },
 };
 
 /** Higher runs first: transactional mail keeps priority over workflows and campaigns. */

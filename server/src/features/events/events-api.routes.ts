@@ -54,9 +54,16 @@ export const eventApiRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (a
     getEventUsage(deps.db, projectOf(request), request.params.eventName),
   );
 
-  app.delete('/events/:eventName', { onRequest: secret, schema: { params: eventNameParams, response: { 200: deleteResponse } } }, async (request) =>
-    deleteEventName(deps.db, actionContext(request), request.params.eventName),
-  );
+  // With an Idempotency-Key the batched delete runs inside the key's transaction (all or nothing, and
+  // held for the whole delete); without one each batch commits on its own, as before.
+  app.delete('/events/:eventName', { onRequest: secret, schema: { params: eventNameParams, response: { 200: deleteResponse } } }, async (request, reply) => {
+    const ctx = actionContext(request);
+    const result = await runIdempotent(deps.database, idempotentRequest(request, ctx.projectId), async (db) => ({
+      status: 200,
+      body: await deleteEventName(db, ctx, request.params.eventName),
+    }));
+    return sendStored(reply, result);
+  });
 
   // Our path for a contact's events, and Plunk's.
   app.get('/contacts/:id/events', { onRequest: secret, schema: { params: contactIdParams, querystring: contactEventsQuery, response: { 200: eventPageResponse } } }, async (request) =>

@@ -2,6 +2,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../../container.js';
 import { actionContext, requireKey } from '../../http/auth.js';
+import { idempotentRequest, sendStored } from '../../http/idempotency.js';
+import { runIdempotent } from '../idempotency/idempotency.service.js';
 import {
   bulkUpdateBody,
   createTemplateBody,
@@ -9,6 +11,7 @@ import {
   templateIdParams,
   templatePageResponse,
   templateResponse,
+  toTemplateJson,
   updateTemplateBody,
 } from './templates.schemas.js';
 import {
@@ -23,41 +26,67 @@ import {
 } from './templates.service.js';
 
 // Resource routes answer with bare JSON (no `{success, data}` wrapper), as Plunk's templates routes do.
+// Every write honours Idempotency-Key: the service writes through the key's transaction (`db`).
 export const templateRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app) => {
   const secret = requireKey(deps.db, ['secret']);
   const tags = ['templates'];
 
-  app.get('/templates', { onRequest: secret, schema: { tags, querystring: listTemplatesQuery, response: { 200: templatePageResponse } } }, async (request) =>
-    listTemplatePage(deps.db, actionContext(request).projectId, request.query),
-  );
+  app.get('/templates', { onRequest: secret, schema: { tags, querystring: listTemplatesQuery, response: { 200: templatePageResponse } } }, async (request) => {
+    const page = await listTemplatePage(deps.db, actionContext(request).projectId, request.query);
+    return { ...page, data: page.data.map(toTemplateJson) };
+  });
 
   app.get('/templates/:id', { onRequest: secret, schema: { tags, params: templateIdParams, response: { 200: templateResponse } } }, async (request) =>
-    getTemplate(deps.db, actionContext(request).projectId, request.params.id),
+    toTemplateJson(await getTemplate(deps.db, actionContext(request).projectId, request.params.id)),
   );
 
   app.post('/templates', { onRequest: secret, schema: { tags, body: createTemplateBody, response: { 201: templateResponse } } }, async (request, reply) => {
-    const template = await createTemplate(deps.db, actionContext(request), request.body);
-    return reply.status(201).send(template);
+    const ctx = actionContext(request);
+    const result = await runIdempotent(deps.database, idempotentRequest(request, ctx.projectId), async (db) => ({
+      status: 201,
+      body: toTemplateJson(await createTemplate(db, ctx, request.body)),
+    }));
+    return sendStored(reply, result);
   });
 
-  app.patch('/templates/:id', { onRequest: secret, schema: { tags, params: templateIdParams, body: updateTemplateBody, response: { 200: templateResponse } } }, async (request) =>
-    updateTemplate(deps.db, actionContext(request), request.params.id, request.body),
-  );
+  app.patch('/templates/:id', { onRequest: secret, schema: { tags, params: templateIdParams, body: updateTemplateBody, response: { 200: templateResponse } } }, async (request, reply) => {
+    const ctx = actionContext(request);
+    const result = await runIdempotent(deps.database, idempotentRequest(request, ctx.projectId), async (db) => ({
+      status: 200,
+      body: toTemplateJson(await updateTemplate(db, ctx, request.params.id, request.body)),
+    }));
+    return sendStored(reply, result);
+  });
 
   app.delete('/templates/:id', { onRequest: secret, schema: { tags, params: templateIdParams } }, async (request, reply) => {
-    await deleteTemplate(deps.db, actionContext(request), request.params.id);
-    return reply.status(204).send();
+    const ctx = actionContext(request);
+    const result = await runIdempotent(deps.database, idempotentRequest(request, ctx.projectId), async (db) => {
+      await deleteTemplate(db, ctx, request.params.id);
+      return { status: 204, body: null };
+    });
+    return sendStored(reply, result);
   });
 
   app.post(
     '/templates/bulk-update',
     { onRequest: secret, schema: { tags, body: bulkUpdateBody, response: { 200: z.object({ deleted: z.number(), ids: z.array(z.string()) }) } } },
-    async (request) => bulkDeleteTemplates(deps.db, actionContext(request), request.body.ids),
+    async (request, reply) => {
+      const ctx = actionContext(request);
+      const result = await runIdempotent(deps.database, idempotentRequest(request, ctx.projectId), async (db) => ({
+        status: 200,
+        body: await bulkDeleteTemplates(db, ctx, request.body.ids),
+      }));
+      return sendStored(reply, result);
+    },
   );
 
   app.post('/templates/:id/duplicate', { onRequest: secret, schema: { tags, params: templateIdParams, response: { 201: templateResponse } } }, async (request, reply) => {
-    const template = await duplicateTemplate(deps.db, actionContext(request), request.params.id);
-    return reply.status(201).send(template);
+    const ctx = actionContext(request);
+    const result = await runIdempotent(deps.database, idempotentRequest(request, ctx.projectId), async (db) => ({
+      status: 201,
+      body: toTemplateJson(await duplicateTemplate(db, ctx, request.params.id)),
+    }));
+    return sendStored(reply, result);
   });
 
   app.get('/templates/:id/usage', { onRequest: secret, schema: { tags, params: templateIdParams } }, async (request) =>

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { containsNul } from '../../core/json.js';
-import { TEMPLATE_TYPES } from '../../db/schema/index.js';
+import { TEMPLATE_TYPES, type TemplateRow } from '../../db/schema/index.js';
 // Address and header rules are the send path's: a template's fields end up in the same headers.
 import { emailAddress, headerText } from '../emails/emails.schemas.js';
 
@@ -58,6 +58,9 @@ export const bulkUpdateBody = z.object({
   delete: z.literal(true),
 });
 
+// Documented as date-time, as z.date() was; the value is already a string (see toTemplateJson).
+const isoDate = z.string().meta({ format: 'date-time' });
+
 export const templateResponse = z.object({
   id: z.string(),
   projectId: z.string(),
@@ -70,9 +73,18 @@ export const templateResponse = z.object({
   replyTo: z.string().nullable(),
   type: z.enum(TEMPLATE_TYPES),
   disableFooter: z.boolean(),
-  createdAt: z.date(),
-  updatedAt: z.date(),
+  createdAt: isoDate,
+  updatedAt: isoDate,
 });
+export type TemplateJson = z.infer<typeof templateResponse>;
+
+/**
+ * The JSON a template answers with. Dates are ISO strings already, so an Idempotency-Key replay
+ * (read back from jsonb) serialises exactly like the first answer.
+ */
+export function toTemplateJson(t: TemplateRow): TemplateJson {
+  return { ...t, createdAt: t.createdAt.toISOString(), updatedAt: t.updatedAt.toISOString() };
+}
 
 export const templatePageResponse = z.object({
   data: z.array(templateResponse),

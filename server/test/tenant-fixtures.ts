@@ -1,0 +1,152 @@
+import type { ProjectWithKeys } from '../src/features/projects/projects.service.js';
+import { waitFor, type TestContext } from './context.js';
+
+// Resources of one project ("A") that another project ("B") then tries to reach, and the table
+// that says, for every route with a path parameter, which resource fills it and what B must get.
+
+export interface TenantFixture {
+  contactId: string;
+  templateId: string;
+  emailId: string;
+  inboxId: string;
+  importJobId: string;
+  bulkJobId: string;
+  eventName: string;
+  field: string;
+  /** Strings only A's data contains: none may appear in anything B reads. */
+  markers: string[];
+}
+
+/** Creates A's contact (with a custom field), template, sent email (+ inbox copy) and events. */
+export async function createTenantFixture(t: TestContext, a: ProjectWithKeys): Promise<TenantFixture> {
+  const ok = <R extends { status: number; body: string }>(res: R, what: string): R => {
+    if (res.status >= 300) throw new Error(`fixture: ${what} failed with ${res.status}: ${res.body}`);
+    return res;
+  };
+  const key = a.secretKey;
+  const contact = ok(await t.request('POST', '/contacts', { key, body: { email: 'a-tenant@example.com', data: { aOnlyField: 'a-secret-value' } } }), 'contact');
+  ok(await t.request('POST', '/contacts', { key, body: { email: 'a-tenant-2@example.com' } }), 'second contact');
+  const template = ok(
+    await t.request('POST', '/templates', { key, body: { name: 'A only template', subject: 'A only subject', body: '<p>A only</p>', from: 'sender@example.com' } }),
+    'template',
+  );
+  for (let i = 0; i < 2; i++) {
+    ok(await t.request('POST', '/v1/track', { key: a.publicKey, body: { event: 'a-only-event', email: 'a-tenant@example.com', data: { n: i } } }), 'event');
+  }
+  const sent = ok(await t.request('POST', '/v1/send', { key, body: { to: 'a-tenant@example.com', subject: 'A only mail', body: '<p>A only</p>' } }), 'send');
+  const emailId: string = sent.json.data.emails[0].email;
+  await t.startWorker();
+  const inbox = await waitFor(async () => {
+    const list = await t.request('GET', '/inbox', { key });
+    return list.json.data.find((m: { emailId: string }) => m.emailId === emailId);
+  }, 15_000, "A's inbox message");
+  await waitFor(async () => (await t.request('GET', `/emails/${emailId}`, { key })).json.status === 'SENT', 15_000, "A's email to be SENT");
+  const csv = { key, rawBody: 'email\na-tenant-3@example.com\n', headers: { 'content-type': 'text/csv' } };
+  const importJobId: string = ok(await t.request('POST', '/contacts/import', csv), 'import').json.jobId;
+  const bulkJobId: string = ok(await t.request('POST', '/contacts/bulk-subscribe', { key, body: { mode: 'ids', contactIds: [contact.json.id] } }), 'bulk').json.jobId;
+  for (const url of [`/contacts/import/${importJobId}`, `/contacts/bulk/${bulkJobId}`]) {
+    await waitFor(async () => ['completed', 'failed'].includes((await t.request('GET', url, { key })).json.state), 15_000, `${url} to finish`);
+  }
+  const ids = { contactId: contact.json.id, templateId: template.json.id, emailId, inboxId: inbox.id, importJobId, bulkJobId };
+  return { ...ids, eventName: 'a-only-event', field: 'aOnlyField', markers: ['a-tenant', 'A only', 'a-only-event', 'aOnlyField', 'a-secret-value', ...Object.values(ids)] };
+}
+
+/** Everything A can read about its resources; compared before and after B's attempts. */
+export async function snapshotTenant(t: TestContext, a: ProjectWithKeys, f: TenantFixture) {
+  const urls = [
+    `/contacts/${f.contactId}`,
+    `/contacts/${f.contactId}/events?limit=100`,
+    `/templates/${f.templateId}`,
+    `/emails/${f.emailId}`,
+    `/inbox/${f.inboxId}`,
+    `/contacts/import/${f.importJobId}`,
+    `/contacts/bulk/${f.bulkJobId}`,
+    '/contacts?limit=100',
+    '/contacts/fields',
+    '/templates',
+    '/events?limit=100',
+    '/events/names',
+    `/events/${f.eventName}/usage`,
+    '/inbox',
+  ];
+  const out: Record<string, unknown> = {};
+  for (const url of urls) {
+    const res = await t.request('GET', url, { key: a.secretKey });
+    out[url] = { status: res.status, json: res.json };
+  }
+  return out;
+}
+
+export type Expectation =
+  /** The resource is A's alone: B must get 404 (never 403, never 2xx). */
+  | { kind: 'not-found' }
+  /** The parameter is a name in the caller's own namespace: B gets an answer about B's data only. */
+  | { kind: 'own-scope'; check: (json: any) => void };
+
+export interface ParamRouteCase {
+  params: (f: TenantFixture) => Record<string, string>;
+  body?: unknown;
+  expect: Expectation;
+}
+
+const notFound: Expectation = { kind: 'not-found' };
+const contact = (f: TenantFixture) => ({ id: f.contactId });
+const template = (f: TenantFixture) => ({ id: f.templateId });
+const emptyOf = (field: string, value: unknown) => (json: any) => {
+  if (JSON.stringify(json?.[field]) !== JSON.stringify(value)) throw new Error(`expected ${field} = ${JSON.stringify(value)}, got ${JSON.stringify(json)}`);
+};
+
+/**
+ * How to fill each route's path parameters with A's resources. Keyed by "METHOD /openapi/{path}".
+ * A route missing here fails the test: add a line when you add a route with a path parameter.
+ */
+export const PARAM_ROUTES: Record<string, ParamRouteCase> = {
+  'GET /contacts/{id}': { params: contact, expect: notFound },
+  'PATCH /contacts/{id}': { params: contact, body: { subscribed: false, data: { hijacked: true } }, expect: notFound },
+  'DELETE /contacts/{id}': { params: contact, expect: notFound },
+  'GET /contacts/{id}/events': { params: contact, expect: notFound },
+  'GET /events/contact/{contactId}': { params: (f) => ({ contactId: f.contactId }), expect: notFound },
+  'GET /emails/{id}': { params: (f) => ({ id: f.emailId }), expect: notFound },
+  'GET /inbox/{id}': { params: (f) => ({ id: f.inboxId }), expect: notFound },
+  'GET /contacts/import/{jobId}': { params: (f) => ({ jobId: f.importJobId }), expect: notFound },
+  'GET /contacts/bulk/{jobId}': { params: (f) => ({ jobId: f.bulkJobId }), expect: notFound },
+  'GET /templates/{id}': { params: template, expect: notFound },
+  'PATCH /templates/{id}': { params: template, body: { name: 'hijacked' }, expect: notFound },
+  'DELETE /templates/{id}': { params: template, expect: notFound },
+  'POST /templates/{id}/duplicate': { params: template, expect: notFound },
+  'GET /templates/{id}/usage': { params: template, expect: notFound },
+  // Field and event names are per-project namespaces: B asking about the same name sees only B's (empty) data.
+  'GET /contacts/fields/{field}/values': { params: (f) => ({ field: f.field }), expect: { kind: 'own-scope', check: emptyOf('values', []) } },
+  'GET /contacts/fields/{field}/usage': { params: (f) => ({ field: f.field }), expect: { kind: 'own-scope', check: emptyOf('usage', []) } },
+  'DELETE /contacts/fields/{field}': { params: (f) => ({ field: f.field }), expect: { kind: 'own-scope', check: emptyOf('contactsUpdated', 0) } },
+  'GET /events/{eventName}/usage': { params: (f) => ({ eventName: f.eventName }), expect: { kind: 'own-scope', check: emptyOf('totalCount', 0) } },
+  'DELETE /events/{eventName}': { params: (f) => ({ eventName: f.eventName }), expect: { kind: 'own-scope', check: emptyOf('deletedCount', 0) } },
+};
+
+/** Routes that are not key-authenticated API routes (or accept the public key by design). */
+export const PUBLIC_KEY_EXEMPT = new Set(['POST /v1/track', 'GET /', 'GET /health', 'GET /openapi.json']);
+
+export interface Route {
+  method: string;
+  path: string;
+  key: string;
+  params: string[];
+}
+
+/** The live route table, read from the app's own OpenAPI document. */
+export async function liveRoutes(t: TestContext): Promise<Route[]> {
+  const doc = await t.request('GET', '/openapi.json', { key: null });
+  if (doc.status !== 200) throw new Error(`GET /openapi.json answered ${doc.status}`);
+  return Object.entries(doc.json.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
+    Object.keys(ops)
+      .map((m) => m.toUpperCase())
+      .filter((method) => method !== 'OPTIONS' && method !== 'HEAD')
+      .map((method) => ({ method, path, key: `${method} ${path}`, params: [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]) })),
+  );
+}
+
+export const fillPath = (path: string, values: Record<string, string>) =>
+  path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    if (!(name in values)) throw new Error(`no value for {${name}} in ${path}`);
+    return encodeURIComponent(values[name]);
+  });
