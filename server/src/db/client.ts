@@ -1,4 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { sql } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
@@ -44,6 +45,8 @@ export async function openDatabase(cfg: DatabaseConfig, opts: OpenOptions = {}):
     const pglite = await PGlite.create({
       dataDir: opts.inMemory ? undefined : cfg.dataDir,
       loadDataDir: opts.loadDataDir,
+      // Trigram indexes for substring search on emails (see migration 0003).
+      extensions: { pg_trgm },
     });
     const db = drizzlePglite(pglite, { schema }) as unknown as Db;
     return {

@@ -21,7 +21,7 @@ export const activities = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    index('activities_project_created_idx').on(t.projectId, t.createdAt.desc()),
+    index('activities_project_created_idx').on(t.projectId, t.createdAt),
     index('activities_project_type_idx').on(t.projectId, t.type),
   ],
 );

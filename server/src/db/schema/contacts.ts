@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { boolean, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { projects } from './projects.js';
 
@@ -16,7 +17,11 @@ export const contacts = pgTable(
   },
   (t) => [
     uniqueIndex('contacts_project_email_key').on(t.projectId, t.email),
-    index('contacts_project_created_idx').on(t.projectId, t.createdAt.desc(), t.id.desc()),
+    // Plain ascending: a backward scan serves ORDER BY … DESC (NULLS FIRST); a "DESC NULLS LAST"
+    // index would not match Postgres' default DESC ordering and be ignored.
+    index('contacts_project_created_idx').on(t.projectId, t.createdAt, t.id),
+    // Substring search on email (ILIKE '%…%') at millions of contacts.
+    index('contacts_email_trgm_idx').using('gin', sql`${t.email} gin_trgm_ops`),
   ],
 );
 

@@ -59,7 +59,7 @@ export const emails = pgTable(
     failedAt: timestamp('failed_at', { withTimezone: true }),
   },
   (t) => [
-    index('emails_project_created_idx').on(t.projectId, t.createdAt.desc()),
+    index('emails_project_created_idx').on(t.projectId, t.createdAt),
     index('emails_contact_idx').on(t.contactId),
     index('emails_status_idx').on(t.status),
   ],
@@ -83,5 +83,5 @@ export const inboxMessages = pgTable(
     raw: text('raw').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('inbox_messages_project_created_idx').on(t.projectId, t.createdAt.desc())],
+  (t) => [index('inbox_messages_project_created_idx').on(t.projectId, t.createdAt)],
 );

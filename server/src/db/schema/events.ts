@@ -18,7 +18,7 @@ export const events = pgTable(
   (t) => [
     index('events_project_name_created_idx').on(t.projectId, t.name, t.createdAt),
     index('events_contact_created_idx').on(t.contactId, t.createdAt),
-    index('events_project_created_idx').on(t.projectId, t.createdAt.desc(), t.id.desc()),
+    index('events_project_created_idx').on(t.projectId, t.createdAt, t.id),
   ],
 );
 

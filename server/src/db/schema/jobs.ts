@@ -29,7 +29,7 @@ export const backgroundJobs = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
   },
-  (t) => [index('background_jobs_project_created_idx').on(t.projectId, t.createdAt.desc())],
+  (t) => [index('background_jobs_project_created_idx').on(t.projectId, t.createdAt)],
 );
 
 export type BackgroundJobRow = typeof backgroundJobs.$inferSelect;

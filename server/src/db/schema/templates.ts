@@ -23,7 +23,7 @@ export const templates = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('templates_project_created_idx').on(t.projectId, t.createdAt.desc()), index('templates_project_type_idx').on(t.projectId, t.type)],
+  (t) => [index('templates_project_created_idx').on(t.projectId, t.createdAt), index('templates_project_type_idx').on(t.projectId, t.type)],
 );
 
 export type TemplateRow = typeof templates.$inferSelect;
