@@ -9,7 +9,7 @@ import { ROOT, ensurePostgres, freePort, redact, releaseEverythingOnSignal, runC
 // Target: p95 < 50 ms for listing pages. Requests are sequential: this measures latency, not throughput.
 
 const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 1_000_000);
-const SAMPLES = 200;
+const SAMPLES = 100;
 const TARGET_P95_MS = 50;
 const RESULTS_MD = path.join(ROOT, 'bench/RESULTS-contacts.md');
 

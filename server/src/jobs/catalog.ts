@@ -6,6 +6,7 @@ export interface JobPayloads {
   /** A `background_jobs` row holds the CSV, progress and outcome. */
   'contacts.import': { jobId: string };
   'contacts.bulk': { jobId: string };
+  'contacts.merge-counts': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 
@@ -22,6 +23,7 @@ export const JOBS: Record<JobName, JobDefinition> = {
   // Re-runs resume from the row's `processed`; the handler gives up after JOB_MAX_ATTEMPTS runs.
   'contacts.import': { queue: { expireInSeconds: 1800, retryLimit: 4, retryDelay: 5, retryBackoff: true } },
   'contacts.bulk': { queue: { expireInSeconds: 1800, retryLimit: 4, retryDelay: 5, retryBackoff: true } },
+  'contacts.merge-counts': { queue: { expireInSeconds: 300, retryLimit: 1, retryDelay: 30, retryBackoff: false }, cron: '* * * * *' },
 };
 
 /** Higher runs first: transactional mail keeps priority over workflows and campaigns. */

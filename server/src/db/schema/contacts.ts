@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { projects } from './projects.js';
 
 export const contacts = pgTable(
@@ -26,3 +26,21 @@ export const contacts = pgTable(
 );
 
 export type ContactRow = typeof contacts.$inferSelect;
+
+/**
+ * Contact counts per project, kept as insert-only delta rows written by statement-level triggers on
+ * `contacts` (migration 0004) and merged by a periodic job. Exact totals in O(rows since the last
+ * merge) without a hot counter row that concurrent writers would queue on.
+ */
+export const contactCountDeltas = pgTable(
+  'contact_count_deltas',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    // No foreign key: the delete trigger must be able to record deltas while a project's contacts are
+    // removed in cascade. Rows of deleted projects are dropped by the merge job.
+    projectId: uuid('project_id').notNull(),
+    total: bigint('total', { mode: 'number' }).notNull(),
+    subscribed: bigint('subscribed', { mode: 'number' }).notNull(),
+  },
+  (t) => [index('contact_count_deltas_project_idx').on(t.projectId)],
+);

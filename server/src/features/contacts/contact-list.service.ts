@@ -74,3 +74,8 @@ export async function lookupContacts(db: Executor, projectId: string, emails: st
   }
   return result;
 }
+
+/** Keeps the per-project contact counts cheap to read (see the contact_count_deltas table). */
+export async function mergeContactCounts(db: Executor): Promise<void> {
+  await q.mergeContactCountDeltas(db);
+}

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../../test/context.js';
 import { contacts } from '../../db/schema/index.js';
 import type { ProjectWithKeys } from '../projects/projects.service.js';
+import { mergeContactCounts } from './contact-list.service.js';
 
 let t: TestContext;
 let p: ProjectWithKeys;
@@ -172,5 +173,26 @@ describe('GET /contacts cursors', () => {
   it('requires the secret key', async () => {
     expect((await list('', p.publicKey)).status).toBe(401);
     expect((await list('', null)).status).toBe(401);
+  });
+});
+
+describe('contact totals', () => {
+  it('stay exact through creates, flips, deletes and the periodic merge', async () => {
+    const p = await t.newProject('Counting');
+    const create = (email: string, subscribed = true) => t.request('POST', '/contacts', { key: p.secretKey, body: { email, subscribed } });
+    const ids = [];
+    for (let i = 0; i < 6; i++) ids.push((await create(`count${i}@example.com`, i % 2 === 0)).json.id);
+    await t.request('POST', '/v1/track', { key: p.publicKey, body: { event: 'e', email: 'count-track@example.com' } });
+    await t.request('PATCH', `/contacts/${ids[1]}`, { key: p.secretKey, body: { subscribed: true } });
+    await t.request('DELETE', `/contacts/${ids[0]}`, { key: p.secretKey });
+    const totals = async () => ({
+      all: (await t.request('GET', '/contacts', { key: p.secretKey })).json.total,
+      subscribed: (await t.request('GET', '/contacts?subscribed=true', { key: p.secretKey })).json.total,
+      unsubscribed: (await t.request('GET', '/contacts?subscribed=false', { key: p.secretKey })).json.total,
+    });
+    // 7 created (4 subscribed incl. the tracked one), one flipped to subscribed, one subscribed deleted.
+    expect(await totals()).toEqual({ all: 6, subscribed: 4, unsubscribed: 2 });
+    await mergeContactCounts(t.deps.db);
+    expect(await totals()).toEqual({ all: 6, subscribed: 4, unsubscribed: 2 });
   });
 });
