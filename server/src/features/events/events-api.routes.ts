@@ -17,7 +17,7 @@ import {
   usageResponse,
 } from './events-api.schemas.js';
 import { trackBody, trackResponse } from './events.schemas.js';
-import { trackEvent } from './events.service.js';
+import { trackHandler } from './track.handler.js';
 import { deleteEventName, getEventStats, getEventUsage, listContactEvents, listEventNames, listProjectEvents } from './event-history.service.js';
 
 /** The secret-key events API: tracking without CORS, reading, stats, names, usage and deletion. */
@@ -26,15 +26,7 @@ export const eventApiRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (a
   const projectOf = (request: Parameters<typeof actionContext>[0]) => actionContext(request).projectId;
 
   // /v1/track's body, answer, rate bucket and Idempotency-Key handling; secret key only.
-  app.post('/events/track', { onRequest: secret, config: { rateLimitBucket: 'track' }, schema: { body: trackBody, response: { 200: trackResponse } } }, async (request, reply) => {
-    const ctx = actionContext(request);
-    const idem = idempotentRequest(request, ctx.projectId);
-    const result = await runIdempotent(deps.database, idem, async (db) => ({
-      status: 200,
-      body: { success: true as const, data: await trackEvent(deps.database, ctx, request.body, idem ? db : undefined) },
-    }));
-    return sendStored(reply, result);
-  });
+  app.post('/events/track', { onRequest: secret, config: { rateLimitBucket: 'track' }, schema: { body: trackBody, response: { 200: trackResponse } } }, trackHandler(deps));
 
   app.get('/events', { onRequest: secret, schema: { querystring: listEventsQuery, response: { 200: eventPageResponse } } }, async (request) => {
     const { eventName, name, limit, cursor } = request.query;

@@ -1,11 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../../container.js';
-import { actionContext, requireKey } from '../../http/auth.js';
-import { idempotentRequest, sendStored } from '../../http/idempotency.js';
-import { runIdempotent } from '../idempotency/idempotency.service.js';
+import { requireKey } from '../../http/auth.js';
 import { trackBody, trackResponse } from './events.schemas.js';
-import { trackEvent } from './events.service.js';
 import { eventApiRoutes } from './events-api.routes.js';
+import { trackHandler } from './track.handler.js';
 
 // Browsers call /v1/track with the public key: allow any origin, never credentials.
 const CORS_HEADERS = {
@@ -30,15 +28,6 @@ export const eventRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app)
       config: { rateLimitBucket: 'track' },
       schema: { body: trackBody, response: { 200: trackResponse } },
     },
-    async (request, reply) => {
-      const ctx = actionContext(request);
-      const idem = idempotentRequest(request, ctx.projectId);
-      // With an Idempotency-Key the event and the key commit in one transaction (no batching).
-      const result = await runIdempotent(deps.database, idem, async (db) => ({
-        status: 200,
-        body: { success: true as const, data: await trackEvent(deps.database, ctx, request.body, idem ? db : undefined) },
-      }));
-      return sendStored(reply, result);
-    },
+    trackHandler(deps),
   );
 };
