@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { safeEqual } from '../../core/crypto.js';
 import { AppError } from '../../core/errors.js';
 import { isUuid } from '../../core/ids.js';
 import type { ContactSort, SortDir } from './contacts.queries.js';
@@ -41,9 +42,7 @@ function invalidCursor(): AppError {
 export function decodeCursor(key: Buffer, projectId: string, cursor: string, sort: ContactSort, dir: SortDir): CursorPosition {
   const [payload, mac, extra] = cursor.split('.');
   if (!payload || !mac || extra !== undefined) throw invalidCursor();
-  const given = Buffer.from(mac, 'base64url');
-  const expected = macOf(key, projectId, payload);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalidCursor();
+  if (!safeEqual(Buffer.from(mac, 'base64url'), macOf(key, projectId, payload))) throw invalidCursor();
   let decoded: Partial<CursorPayload>;
   try {
     decoded = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));

@@ -1,4 +1,5 @@
 import { and, asc, count, desc, eq, getTableColumns, inArray, type SQL } from 'drizzle-orm';
+import { isUniqueViolation } from '../../core/db-errors.js';
 import { queryRows, sql, type Executor, type Tx } from '../../db/client.js';
 import { CONTACTS_UPSERT_CTES, UPSERT_INPUT_COLUMNS, upsertInputRow, type ContactUpsertParams } from '../../db/contact-upsert.js';
 import { toDrizzleSql } from '../../db/named-sql.js';
@@ -171,12 +172,4 @@ export async function updateContactRow(tx: Tx, projectId: string, id: string, ch
 export async function deleteContactRow(db: Executor, projectId: string, id: string): Promise<ContactRow | undefined> {
   const [row] = await db.delete(contacts).where(and(eq(contacts.projectId, projectId), eq(contacts.id, id))).returning();
   return row;
-}
-
-/** Postgres and PGlite both report SQLSTATE 23505; Drizzle wraps the driver error in `cause`. */
-function isUniqueViolation(err: unknown, constraint: string): boolean {
-  for (let e = err as { code?: string; constraint?: string; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
-    if (e.code === '23505') return e.constraint === undefined || e.constraint === constraint;
-  }
-  return false;
 }
