@@ -1,3 +1,4 @@
+import fastifyCookie from '@fastify/cookie';
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppDeps } from './container.js';
@@ -34,6 +35,7 @@ export async function buildApp(deps: AppDeps, opts: AppOptions = {}) {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
+  await app.register(fastifyCookie);
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('X-Request-ID', request.id);
@@ -46,8 +48,9 @@ export async function buildApp(deps: AppDeps, opts: AppOptions = {}) {
         path: request.url.split('?')[0],
         status: reply.statusCode,
         ms: Math.round(reply.elapsedTime),
-        keyKind: request.keyAuth?.kind,
-        projectId: request.keyAuth?.project.id,
+        auth: request.auth?.kind,
+        projectId: request.auth?.project?.id,
+        userId: request.auth?.user?.id,
       },
       'request',
     );

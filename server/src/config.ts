@@ -53,6 +53,15 @@ const envSchema = z.object({
   RATE_LIMIT_CONTACTS_BURST: burst.default(100),
   RATE_LIMIT_KEY_PREFIX: z.string().min(1).max(100).default('mailwright:ratelimit'),
   REDIS_URL: redisUrl.optional(),
+  DISABLE_SIGNUPS: flag.default(false),
+  SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(168),
+  LOGIN_RATE_LIMIT_PER_EMAIL: z.coerce.number().int().min(0).max(10_000).default(5),
+  LOGIN_RATE_LIMIT_PER_IP: z.coerce.number().int().min(0).max(100_000).default(20),
+  LOGIN_RATE_LIMIT_WINDOW: z.coerce.number().int().min(1).max(86_400).default(900),
+  PASSWORD_SCRYPT_LOG_N: z.coerce.number().int().min(14).max(20).default(17),
+  SYSTEM_FROM: z.email().optional(),
+  REQUEST_LOGGING: flag.default(true),
+  REQUEST_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
 });
 
 export type RateLimitBucket = 'track' | 'send' | 'contacts:write';
@@ -79,6 +88,18 @@ export interface Config {
   rateLimit: { enabled: boolean; buckets: Record<RateLimitBucket, BucketLimit>; keyPrefix: string };
   /** When set, rate-limit buckets live in Redis and are shared by every process. */
   redisUrl?: string;
+  auth: {
+    disableSignups: boolean;
+    sessionTtlHours: number;
+    /** Failed logins allowed per window; 0 disables that limit. */
+    loginPerEmail: number;
+    loginPerIp: number;
+    loginWindowSeconds: number;
+    scryptLogN: number;
+    /** Sender of account mail (password resets, invitations). */
+    systemFrom: string;
+  };
+  requestLog: { enabled: boolean; retentionDays: number };
 }
 
 export class ConfigError extends Error {
@@ -111,11 +132,12 @@ export function loadConfig(env: Env = process.env): Config {
     ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
     : { kind: 'pglite', dataDir: path.join(dataDir, 'pgdata') };
   const key = e.MASTER_KEY ? decodeMasterKey(e.MASTER_KEY)! : readOrCreateMasterKey(dataDir);
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
 
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
-    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    publicUrl,
     dataDir,
     database,
     mail: { transport: e.MAIL_TRANSPORT, smtpUrl: e.SMTP_URL, smtpPoolSize: e.SMTP_POOL_SIZE },
@@ -136,6 +158,16 @@ export function loadConfig(env: Env = process.env): Config {
       keyPrefix: e.RATE_LIMIT_KEY_PREFIX,
     },
     redisUrl: e.REDIS_URL,
+    auth: {
+      disableSignups: e.DISABLE_SIGNUPS,
+      sessionTtlHours: e.SESSION_TTL_HOURS,
+      loginPerEmail: e.LOGIN_RATE_LIMIT_PER_EMAIL,
+      loginPerIp: e.LOGIN_RATE_LIMIT_PER_IP,
+      loginWindowSeconds: e.LOGIN_RATE_LIMIT_WINDOW,
+      scryptLogN: e.PASSWORD_SCRYPT_LOG_N,
+      systemFrom: e.SYSTEM_FROM ?? `no-reply@${new URL(publicUrl).hostname}`,
+    },
+    requestLog: { enabled: e.REQUEST_LOGGING, retentionDays: e.REQUEST_LOG_RETENTION_DAYS },
   });
 }
 

@@ -58,6 +58,8 @@ export async function createTestContext(opts: { env?: Env; transport?: Transport
     MASTER_KEY: randomBytes(32).toString('hex'),
     LOG_LEVEL: 'info',
     SEND_RETRY_DELAY_SECONDS: '1',
+    // Cheaper password hashing keeps account tests fast; production uses 2^17 (config default).
+    PASSWORD_SCRYPT_LOG_N: '14',
     ...env,
     ...opts.env,
   });

@@ -132,12 +132,12 @@ export function rateLimitMessage(limit: BucketLimit, retryAfterSeconds: number):
 
 /**
  * App-level preParsing runs after every onRequest hook, route-level ones included, so the route's auth has
- * set `request.keyAuth` by now. Routes opt in with `config: { rateLimitBucket }`; requests without a project pass.
+ * set `request.auth` by now. Routes opt in with `config: { rateLimitBucket }`; requests without a project pass.
  */
 export function registerRateLimit(app: FastifyInstance, limiter: RateLimiter, buckets: Record<RateLimitBucket, BucketLimit>) {
   app.addHook('preParsing', async (request, reply, payload) => {
     const bucket = request.routeOptions.config.rateLimitBucket;
-    const projectId = request.keyAuth?.project.id;
+    const projectId = request.auth?.project?.id;
     if (!bucket || !projectId) return payload;
     const decision = await limiter.consume(bucket, projectId);
     if (!decision) return payload;

@@ -23,5 +23,6 @@ export const activities = pgTable(
   (t) => [
     index('activities_project_created_idx').on(t.projectId, t.createdAt),
     index('activities_project_type_idx').on(t.projectId, t.type),
+    index('activities_project_request_idx').on(t.projectId, t.requestId),
   ],
 );

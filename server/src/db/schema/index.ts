@@ -6,3 +6,6 @@ export * from './activity.js';
 export * from './templates.js';
 export * from './idempotency.js';
 export * from './jobs.js';
+export * from './users.js';
+export * from './members.js';
+export * from './api-requests.js';

@@ -12,6 +12,8 @@ export const projects = pgTable('projects', {
   defaultFrom: text('default_from'),
   defaultFromName: text('default_from_name'),
   disabled: boolean('disabled').notNull().default(false),
+  // The instance's own project: sends account mail (password resets, invitations); never listed to users.
+  isSystem: boolean('is_system').notNull().default(false),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });

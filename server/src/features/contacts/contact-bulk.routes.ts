@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../../container.js';
-import { actionContext, requireKey } from '../../http/auth.js';
+import { actionContext, requireProjectAccess } from '../../http/auth.js';
 import { idempotentRequest, sendStored } from '../../http/idempotency.js';
 import { runIdempotent } from '../idempotency/idempotency.service.js';
 import { jobIdParams, jobQueuedResponse, jobStatusResponse } from '../jobs-status/background-jobs.schemas.js';
@@ -11,7 +11,7 @@ import { BULK_JOB_TYPES, queueBulkAction, type BulkOperation } from './contact-b
 const OPERATIONS: BulkOperation[] = ['subscribe', 'unsubscribe', 'delete'];
 
 export const contactBulkRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app) => {
-  const secret = requireKey(deps.db, ['secret']);
+  const secret = requireProjectAccess(deps);
 
   for (const operation of OPERATIONS) {
     app.post(

@@ -1,12 +1,12 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../../container.js';
-import { actionContext, requireKey } from '../../http/auth.js';
+import { actionContext, requireProjectAccess } from '../../http/auth.js';
 import { exportQuery } from './contact-bulk.schemas.js';
 import { exportContactsCsv, exportFileName } from './contact-export.service.js';
 
 export const contactExportRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app) => {
-  const secret = requireKey(deps.db, ['secret']);
+  const secret = requireProjectAccess(deps);
 
   // Streamed: rows are read page by page as the client consumes the response.
   app.get('/contacts/export', { onRequest: secret, schema: { querystring: exportQuery } }, async (request, reply) => {

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../../container.js';
 import { AppError, validationError } from '../../core/errors.js';
-import { actionContext, requireKey } from '../../http/auth.js';
+import { actionContext, requireProjectAccess } from '../../http/auth.js';
 import { idempotentRequest, sendStored } from '../../http/idempotency.js';
 import { runIdempotent } from '../idempotency/idempotency.service.js';
 import { jobIdParams, jobQueuedResponse, jobStatusResponse } from '../jobs-status/background-jobs.schemas.js';
@@ -31,7 +31,7 @@ async function readCsvUpload(request: FastifyRequest): Promise<string> {
 }
 
 export const contactImportRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app) => {
-  const secret = requireKey(deps.db, ['secret']);
+  const secret = requireProjectAccess(deps);
   // Both parsers exist only inside this plugin: other routes keep refusing these content types.
   await app.register(multipart, { limits: { fileSize: MAX_IMPORT_BYTES, files: 2, fields: 20, parts: 30 } });
   app.addContentTypeParser(['text/csv', 'application/csv'], { parseAs: 'string', bodyLimit: MAX_IMPORT_BYTES }, (_request, body, done) => done(null, body));

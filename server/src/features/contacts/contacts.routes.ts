@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../../container.js';
-import { actionContext, requireKey } from '../../http/auth.js';
+import { actionContext, requireProjectAccess } from '../../http/auth.js';
 import { idempotentRequest, sendStored } from '../../http/idempotency.js';
 import type {} from '../../http/route-config.js';
 import { runIdempotent } from '../idempotency/idempotency.service.js';
@@ -31,7 +31,7 @@ import {
 
 // Contacts answer with bare resource JSON (no {success, data} envelope), as Plunk's do.
 export const contactRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app) => {
-  const secret = requireKey(deps.db, ['secret']);
+  const secret = requireProjectAccess(deps);
   // Writes share one rate-limit bucket (read by http/rate-limit.ts).
   const write = { onRequest: secret, config: { rateLimitBucket: 'contacts:write' as const } };
   // CSV import/export and bulk actions (background jobs), each in its own plugin.

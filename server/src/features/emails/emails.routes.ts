@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { actionContext, requireKey } from '../../http/auth.js';
+import { actionContext, requireKey, requireProjectAccess } from '../../http/auth.js';
 import { idempotentRequest, sendStored } from '../../http/idempotency.js';
 import { runIdempotent } from '../idempotency/idempotency.service.js';
 import type { AppDeps } from '../../container.js';
@@ -9,9 +9,11 @@ import { getEmail, getInboxMessage, listInbox } from './emails.service.js';
 import { acceptSend } from './send.service.js';
 
 export const emailRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app) => {
-  const secret = requireKey(deps.db, ['secret']);
+  const secret = requireProjectAccess(deps);
+  // /v1/* is for API keys only: a dashboard session never sends mail through it.
+  const secretKey = requireKey(deps.db, ['secret']);
 
-  app.post('/v1/send', { onRequest: secret, config: { rateLimitBucket: 'send' }, schema: { body: sendBody, response: { 200: sendResponse } } }, async (request, reply) => {
+  app.post('/v1/send', { onRequest: secretKey, config: { rateLimitBucket: 'send' }, schema: { body: sendBody, response: { 200: sendResponse } } }, async (request, reply) => {
     const ctx = actionContext(request);
     const result = await runIdempotent(deps.database, idempotentRequest(request, ctx.projectId), async (db) => ({
       status: 200,

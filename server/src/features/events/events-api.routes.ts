@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../../container.js';
-import { actionContext, requireKey } from '../../http/auth.js';
+import { actionContext, requireProjectAccess } from '../../http/auth.js';
 import { idempotentRequest, sendStored } from '../../http/idempotency.js';
 import { runIdempotent } from '../idempotency/idempotency.service.js';
 import {
@@ -22,7 +22,7 @@ import { deleteEventName, getEventStats, getEventUsage, listContactEvents, listE
 
 /** The secret-key events API: tracking without CORS, reading, stats, names, usage and deletion. */
 export const eventApiRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app) => {
-  const secret = requireKey(deps.db, ['secret']);
+  const secret = requireProjectAccess(deps);
   const projectOf = (request: Parameters<typeof actionContext>[0]) => actionContext(request).projectId;
 
   // /v1/track's body, answer, rate bucket and Idempotency-Key handling; secret key only.

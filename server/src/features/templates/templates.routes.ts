@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../../container.js';
-import { actionContext, requireKey } from '../../http/auth.js';
+import { actionContext, requireProjectAccess } from '../../http/auth.js';
 import { idempotentRequest, sendStored } from '../../http/idempotency.js';
 import { runIdempotent } from '../idempotency/idempotency.service.js';
 import {
@@ -28,7 +28,7 @@ import {
 // Resource routes answer with bare JSON (no `{success, data}` wrapper), as Plunk's templates routes do.
 // Every write honours Idempotency-Key: the service writes through the key's transaction (`db`).
 export const templateRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app) => {
-  const secret = requireKey(deps.db, ['secret']);
+  const secret = requireProjectAccess(deps);
   const tags = ['templates'];
 
   app.get('/templates', { onRequest: secret, schema: { tags, querystring: listTemplatesQuery, response: { 200: templatePageResponse } } }, async (request) => {
