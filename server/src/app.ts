@@ -2,17 +2,22 @@ import fastifyCookie from '@fastify/cookie';
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppDeps } from './container.js';
+import { activityRoutes } from './features/activity/activity.routes.js';
 import { adminRoutes } from './features/admin/admin.routes.js';
 import { contactRoutes } from './features/contacts/contacts.routes.js';
 import { emailRoutes } from './features/emails/emails.routes.js';
 import { eventRoutes } from './features/events/events.routes.js';
 import { healthRoutes } from './features/health/health.routes.js';
-import { homeRoutes } from './features/health/home.routes.js';
 import { templateRoutes } from './features/templates/templates.routes.js';
+import { memberRoutes } from './features/projects/members.routes.js';
+import { userProjectRoutes } from './features/projects/user-projects.routes.js';
+import { userRoutes } from './features/users/users.routes.js';
 import { registerErrorHandling } from './http/errors.js';
 import { registerOpenApi } from './http/openapi.js';
 import { registerRateLimit } from './http/rate-limit.js';
 import { requestIdFor } from './http/request-id.js';
+import { registerRequestLog } from './http/request-log.js';
+import { registerSpa, type Spa } from './http/spa.js';
 
 export interface AppOptions {
   /** Enables the loopback admin routes the CLI uses in embedded mode. */
@@ -29,12 +34,15 @@ export async function buildApp(deps: AppDeps, opts: AppOptions = {}) {
     bodyLimit: 15 * 1024 * 1024,
     // Short keep-alive so a graceful shutdown is not held open by idle clients.
     keepAliveTimeout: 5_000,
-    trustProxy: false,
+    // Off unless TRUST_PROXY says which proxies to believe: the client IP drives login throttling.
+    // (Fastify accepts a hop count at runtime; its types omit number.)
+    trustProxy: deps.config.trustProxy as boolean | string[],
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  registerErrorHandling(app);
+  const spa: { current?: Spa } = {};
+  registerErrorHandling(app, (request, reply) => spa.current?.serveIndex(request, reply));
   await app.register(fastifyCookie);
 
   app.addHook('onRequest', async (request, reply) => {
@@ -56,15 +64,20 @@ export async function buildApp(deps: AppDeps, opts: AppOptions = {}) {
     );
   });
 
+  registerRequestLog(app, deps);
   registerRateLimit(app, deps.rateLimiter, deps.config.rateLimit.buckets);
 
   await registerOpenApi(app);
-  await app.register(homeRoutes);
+  spa.current = await registerSpa(app);
   await app.register(healthRoutes(deps));
   await app.register(eventRoutes(deps));
   await app.register(emailRoutes(deps));
   await app.register(contactRoutes(deps));
   await app.register(templateRoutes(deps));
+  await app.register(activityRoutes(deps));
+  await app.register(userProjectRoutes(deps));
+  await app.register(memberRoutes(deps));
+  await app.register(userRoutes(deps));
   if (opts.adminToken) await app.register(adminRoutes(deps, opts.adminToken));
   return app;
 }

@@ -60,6 +60,10 @@ const envSchema = z.object({
   LOGIN_RATE_LIMIT_WINDOW: z.coerce.number().int().min(1).max(86_400).default(900),
   PASSWORD_SCRYPT_LOG_N: z.coerce.number().int().min(14).max(20).default(17),
   SYSTEM_FROM: z.email().optional(),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|\d{1,2}|[0-9a-fA-F.:/,\s]+)$/, 'must be true, false, a hop count, or comma-separated proxy IPs/CIDRs')
+    .default('false'),
   REQUEST_LOGGING: flag.default(true),
   REQUEST_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
 });
@@ -100,6 +104,8 @@ export interface Config {
     systemFrom: string;
   };
   requestLog: { enabled: boolean; retentionDays: number };
+  /** Fastify's trustProxy: which X-Forwarded-For hops to believe for the client IP (login throttling, logs). */
+  trustProxy: boolean | number | string[];
 }
 
 export class ConfigError extends Error {
@@ -168,7 +174,14 @@ export function loadConfig(env: Env = process.env): Config {
       systemFrom: e.SYSTEM_FROM ?? `no-reply@${new URL(publicUrl).hostname}`,
     },
     requestLog: { enabled: e.REQUEST_LOGGING, retentionDays: e.REQUEST_LOG_RETENTION_DAYS },
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
   });
+}
+
+function parseTrustProxy(value: string): boolean | number | string[] {
+  if (value === 'true' || value === 'false') return value === 'true';
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',').map((v) => v.trim()).filter(Boolean);
 }
 
 function decodeMasterKey(value: string): Buffer | null {

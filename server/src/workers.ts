@@ -1,4 +1,5 @@
 import type { AppDeps } from './container.js';
+import { registerActivityJobs } from './features/activity/activity.jobs.js';
 import { registerContactJobs } from './features/contacts/contacts.jobs.js';
 import { registerEmailJobs } from './features/emails/emails.jobs.js';
 import { registerIdempotencyJobs } from './features/idempotency/idempotency.jobs.js';
@@ -8,5 +9,6 @@ export async function startWorkers(deps: AppDeps) {
   await registerEmailJobs(deps.queue, deps, deps.config.send.workerConcurrency);
   await registerIdempotencyJobs(deps.queue, deps.db);
   await registerContactJobs(deps.queue, deps.db);
+  await registerActivityJobs(deps.queue, deps);
   await deps.queue.scheduleMaintenance();
 }

@@ -14,6 +14,7 @@ import { registerEmailJobs } from '../src/features/emails/emails.jobs.js';
 import { createProject, type ProjectWithKeys } from '../src/features/projects/projects.service.js';
 import { createLogger } from '../src/http/logger.js';
 import type { Transport } from '../src/mail/transport.js';
+import type { Clock } from '../src/core/clock.js';
 import { ADMIN_DB_URL } from './db-kind.js';
 
 export interface TestContext {
@@ -50,7 +51,7 @@ async function openTestDatabase(): Promise<{ database: Database; env: Env; drop?
   return { database: await openDatabase({ kind: 'postgres', url, poolSize: 5 }), env: { DATABASE_URL: url }, drop };
 }
 
-export async function createTestContext(opts: { env?: Env; transport?: Transport } = {}): Promise<TestContext> {
+export async function createTestContext(opts: { env?: Env; transport?: Transport; clock?: Clock } = {}): Promise<TestContext> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'mailwright-ctx-'));
   const { database, env, drop } = await openTestDatabase();
   const config = loadConfig({
@@ -70,7 +71,7 @@ export async function createTestContext(opts: { env?: Env; transport?: Transport
       cb();
     },
   });
-  const deps = await createContainer(config, createLogger('info', sink), { database, transport: opts.transport });
+  const deps = await createContainer(config, createLogger('info', sink), { database, transport: opts.transport, clock: opts.clock });
   const app = await buildApp(deps);
   const bodies: string[] = [];
   const newProject = (name = 'Test project', defaultFrom: string | null = 'sender@example.com') =>

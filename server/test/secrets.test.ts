@@ -41,11 +41,31 @@ describe('keys never leak', () => {
     const sk = t.project.secretKey;
     const res = await t.request('POST', '/v1/send', { body: { to: 'b@example.com', subject: `key ${sk}`, body: '<p>x</p>' } });
     await waitFor(async () => (await t.request('GET', `/emails/${res.json.data.emails[0].email}`)).json.status === 'SENT');
-    const tables = ['projects', 'activities', 'pgboss.job'];
+    // The request log is written in batches about once a second.
+    await waitFor(async () => (await queryRows<{ n: number }>(t.deps.db, sql`select count(*)::int as n from api_requests`))[0].n > 0);
+    const tables = ['projects', 'activities', 'pgboss.job', 'api_requests'];
     for (const table of tables) {
       const rows = await queryRows<{ r: string }>(t.deps.db, sql.raw(`select row_to_json(x)::text as r from ${table} x`));
       const dump = rows.map((row) => row.r).join('\n');
       expect(leaks(dump), table).toEqual([]);
+    }
+  });
+
+  it('passwords and session tokens are never echoed, logged or stored in the clear', async () => {
+    const password = 'Tr0ub4dor&3-never-logged';
+    const origin = new URL(t.deps.config.publicUrl).origin;
+    await t.request('POST', '/auth/signup', { key: null, headers: { origin }, body: { email: 'pw@example.com', password } });
+    await t.request('POST', '/auth/login', { key: null, headers: { origin }, body: { email: 'pw@example.com', password: `${password}x` } });
+    const login = await t.request('POST', '/auth/login', { key: null, headers: { origin }, body: { email: 'pw@example.com', password } });
+    const token = /mw_session=([^;]+)/.exec(String(login.headers['set-cookie']))![1];
+    await t.request('GET', '/users/@me', { key: null, headers: { cookie: `mw_session=${token}` } });
+    const secrets = [password, token];
+    const found = (text: string) => secrets.filter((x) => text.includes(x)).length;
+    expect(t.logs.filter(found)).toEqual([]);
+    expect(t.bodies.filter(found)).toEqual([]);
+    for (const table of ['users', 'sessions', 'activities', 'api_requests']) {
+      const rows = await queryRows<{ r: string }>(t.deps.db, sql.raw(`select row_to_json(x)::text as r from ${table} x`));
+      expect(found(rows.map((row) => row.r).join('\n')), table).toBe(0);
     }
   });
 });

@@ -1,5 +1,6 @@
 import type { ProjectWithKeys } from '../src/features/projects/projects.service.js';
 import { waitFor, type TestContext } from './context.js';
+import { createUserSession } from './sessions.js';
 
 // Resources of one project ("A") that another project ("B") then tries to reach, and the table
 // that says, for every route with a path parameter, which resource fills it and what B must get.
@@ -13,6 +14,11 @@ export interface TenantFixture {
   bulkJobId: string;
   eventName: string;
   field: string;
+  projectId: string;
+  /** A's OWNER (a dashboard user), their session headers and a pending invitation of A. */
+  userId: string;
+  ownerHeaders: Record<string, string>;
+  invitationId: string;
   /** Strings only A's data contains: none may appear in anything B reads. */
   markers: string[];
 }
@@ -47,8 +53,10 @@ export async function createTenantFixture(t: TestContext, a: ProjectWithKeys): P
   for (const url of [`/contacts/import/${importJobId}`, `/contacts/bulk/${bulkJobId}`]) {
     await waitFor(async () => ['completed', 'failed'].includes((await t.request('GET', url, { key })).json.state), 15_000, `${url} to finish`);
   }
-  const ids = { contactId: contact.json.id, templateId: template.json.id, emailId, inboxId: inbox.id, importJobId, bulkJobId };
-  return { ...ids, eventName: 'a-only-event', field: 'aOnlyField', markers: ['a-tenant', 'A only', 'a-only-event', 'aOnlyField', 'a-secret-value', ...Object.values(ids)] };
+  const owner = await createUserSession(t, { email: 'a-tenant-owner@example.com', memberOf: [{ projectId: a.id, role: 'OWNER' }] });
+  const invited = ok(await t.request('POST', `/projects/${a.id}/members`, { key: null, headers: owner.headers, body: { email: 'a-tenant-invitee@example.com' } }), 'invitation');
+  const ids = { contactId: contact.json.id, templateId: template.json.id, emailId, inboxId: inbox.id, importJobId, bulkJobId, userId: owner.userId, invitationId: invited.json.invitation.id };
+  return { ...ids, projectId: a.id, ownerHeaders: owner.headers, eventName: 'a-only-event', field: 'aOnlyField', markers: ['a-tenant', 'A only', 'a-only-event', 'aOnlyField', 'a-secret-value', ...Object.values(ids)] };
 }
 
 /** Everything A can read about its resources; compared before and after B's attempts. */
@@ -74,6 +82,11 @@ export async function snapshotTenant(t: TestContext, a: ProjectWithKeys, f: Tena
     const res = await t.request('GET', url, { key: a.secretKey });
     out[url] = { status: res.status, json: res.json };
   }
+  // The dashboard's view of A (members, invitations, keys), read with A's owner session.
+  for (const url of [`/projects/${a.id}/members`, `/users/@me/projects/${a.id}/keys`, '/users/@me/projects']) {
+    const res = await t.request('GET', url, { key: null, headers: f.ownerHeaders });
+    out[url] = { status: res.status, json: res.json };
+  }
   return out;
 }
 
@@ -81,7 +94,9 @@ export type Expectation =
   /** The resource is A's alone: B must get 404 (never 403, never 2xx). */
   | { kind: 'not-found' }
   /** The parameter is a name in the caller's own namespace: B gets an answer about B's data only. */
-  | { kind: 'own-scope'; check: (json: any) => void };
+  | { kind: 'own-scope'; check: (json: any) => void }
+  /** A dashboard route (session cookie only): any API key, B's included, gets 401 UNAUTHORIZED. */
+  | { kind: 'session-only' };
 
 export interface ParamRouteCase {
   params: (f: TenantFixture) => Record<string, string>;
@@ -90,6 +105,8 @@ export interface ParamRouteCase {
 }
 
 const notFound: Expectation = { kind: 'not-found' };
+const sessionOnly: Expectation = { kind: 'session-only' };
+const projectA = (f: TenantFixture) => ({ id: f.projectId });
 const contact = (f: TenantFixture) => ({ id: f.contactId });
 const template = (f: TenantFixture) => ({ id: f.templateId });
 const emptyOf = (field: string, value: unknown) => (json: any) => {
@@ -121,10 +138,36 @@ export const PARAM_ROUTES: Record<string, ParamRouteCase> = {
   'DELETE /contacts/fields/{field}': { params: (f) => ({ field: f.field }), expect: { kind: 'own-scope', check: emptyOf('contactsUpdated', 0) } },
   'GET /events/{eventName}/usage': { params: (f) => ({ eventName: f.eventName }), expect: { kind: 'own-scope', check: emptyOf('totalCount', 0) } },
   'DELETE /events/{eventName}': { params: (f) => ({ eventName: f.eventName }), expect: { kind: 'own-scope', check: emptyOf('deletedCount', 0) } },
+  // Projects and members (dashboard): never reachable with a key. Membership rules are tested in features/projects.
+  'PATCH /users/@me/projects/{id}': { params: projectA, body: { name: 'hijacked' }, expect: sessionOnly },
+  'DELETE /users/@me/projects/{id}': { params: projectA, expect: sessionOnly },
+  'GET /users/@me/projects/{id}/keys': { params: projectA, expect: sessionOnly },
+  'POST /users/@me/projects/{id}/regenerate-keys': { params: projectA, expect: sessionOnly },
+  'GET /projects/{id}/members': { params: projectA, expect: sessionOnly },
+  'POST /projects/{id}/members': { params: projectA, body: { email: 'hijacker@example.com', role: 'ADMIN' }, expect: sessionOnly },
+  'PATCH /projects/{id}/members/{userId}': { params: (f) => ({ id: f.projectId, userId: f.userId }), body: { role: 'MEMBER' }, expect: sessionOnly },
+  'DELETE /projects/{id}/members/{userId}': { params: (f) => ({ id: f.projectId, userId: f.userId }), expect: sessionOnly },
+  'DELETE /projects/{id}/invitations/{invitationId}': { params: (f) => ({ id: f.projectId, invitationId: f.invitationId }), expect: sessionOnly },
 };
 
+/** Dashboard routes: a session cookie only, so every API key gets 401 UNAUTHORIZED there. */
+export const isSessionOnly = (path: string) => path.startsWith('/users/') || path.startsWith('/projects/');
+
+/**
+ * List routes that show the caller its own requests (the audit trail and the API request log). B's
+ * attempts on A's ids and names are B's own history there, so the values B sent are not leaks.
+ */
+export const ECHOES_CALLER_INPUT = new Set(['GET /activity', 'GET /activity/requests']);
+
+/** Every value B puts in a path while probing A's resources. */
+export const probedValues = (f: TenantFixture) => Object.values(PARAM_ROUTES).flatMap((c) => Object.values(c.params(f)));
+
 /** Routes that are not key-authenticated API routes (or accept the public key by design). */
-export const PUBLIC_KEY_EXEMPT = new Set(['POST /v1/track', 'GET /', 'GET /health', 'GET /openapi.json']);
+export const PUBLIC_KEY_EXEMPT = new Set([
+  'POST /v1/track', 'GET /', 'GET /health', 'GET /openapi.json',
+  // Accounts (features/users): public (/auth/* check the Origin only), never key-authenticated; covered by their own tests.
+  'GET /config', 'POST /auth/signup', 'POST /auth/login', 'POST /auth/logout', 'POST /auth/request-password-reset', 'POST /auth/reset-password',
+]);
 
 export interface Route {
   method: string;

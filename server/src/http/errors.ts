@@ -41,6 +41,7 @@ export function statusOf(code: ErrorCode): number {
 
 export function sendError(reply: FastifyReply, request: FastifyRequest, err: AppError) {
   const statusCode = STATUS[err.code];
+  reply.errorCode = err.code; // read by the request log (http/request-log.ts)
   const { errors, ...rest } = err.details ?? {};
   const message = redactKeys(err.message);
   const error: Record<string, unknown> = { code: err.code, message, statusCode, requestId: request.id };
@@ -80,7 +81,8 @@ function isDatabaseDown(err: Error & { code?: string }): boolean {
   return ['ECONNREFUSED', 'ECONNRESET', '57P01', '57P03', '08006', '08001'].includes(err.code ?? '') || /Connection terminated|timeout exceeded when trying to connect/i.test(err.message);
 }
 
-export function registerErrorHandling(app: FastifyInstance) {
+/** `htmlFallback` answers browser navigations to client-side routes (the dashboard SPA). */
+export function registerErrorHandling(app: FastifyInstance, htmlFallback?: (request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined) {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (err instanceof AppError) return sendError(reply, request, err);
     const mapped = fromFastifyError(err);
@@ -94,6 +96,6 @@ export function registerErrorHandling(app: FastifyInstance) {
     return sendError(reply, request, new AppError('INTERNAL_SERVER_ERROR', 'An unexpected error occurred'));
   });
   app.setNotFoundHandler((request, reply) =>
-    sendError(reply, request, new AppError('NOT_FOUND', `Unknown route: ${request.method} ${request.url.split('?')[0]}`)),
+    htmlFallback?.(request, reply) ?? sendError(reply, request, new AppError('NOT_FOUND', `Unknown route: ${request.method} ${request.url.split('?')[0]}`)),
   );
 }

@@ -7,6 +7,7 @@ export interface JobPayloads {
   'contacts.import': { jobId: string };
   'contacts.bulk': { jobId: string };
   'contacts.merge-counts': Record<string, never>;
+  'activity.purge-request-log': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 
@@ -24,6 +25,8 @@ export const JOBS: Record<JobName, JobDefinition> = {
   'contacts.import': { queue: { expireInSeconds: 1800, retryLimit: 4, retryDelay: 5, retryBackoff: true } },
   'contacts.bulk': { queue: { expireInSeconds: 1800, retryLimit: 4, retryDelay: 5, retryBackoff: true } },
   'contacts.merge-counts': { queue: { expireInSeconds: 300, retryLimit: 1, retryDelay: 30, retryBackoff: false }, cron: '* * * * *' },
+  // Daily: API request rows past REQUEST_LOG_RETENTION_DAYS, and expired sessions.
+  'activity.purge-request-log': { queue: { expireInSeconds: 1800, retryLimit: 2, retryDelay: 300, retryBackoff: false }, cron: '41 3 * * *' },
 };
 
 /** Higher runs first: transactional mail keeps priority over workflows and campaigns. */

@@ -5,10 +5,10 @@ import type { EmailRow } from '../../db/schema/index.js';
 import { PRIORITY } from '../../jobs/catalog.js';
 import type { JobQueue } from '../../jobs/queue.js';
 import { composeMessage } from '../../mail/compose.js';
-import { htmlToText } from '../../mail/html-to-text.js';
-import { contactPageUrls, RenderError, renderHtml, renderSubject } from '../../mail/render.js';
+import { RenderError } from '../../mail/render.js';
 import { TransportError, type Transport } from '../../mail/transport.js';
 import { recordEvents } from '../events/events.service.js';
+import { renderEmailContent } from './email-content.js';
 import { claimEmailForSending, settleEmail } from './emails.queries.js';
 import { assertSenderAllowed } from './sender-policy.js';
 
@@ -26,16 +26,14 @@ const STALE_SENDING_SECONDS = 150;
 
 /** Renders once against the snapshot taken at accept time, plus the contact's hosted-page links. */
 async function buildMessage(deps: DeliveryDeps, email: EmailRow): Promise<Buffer> {
-  const data = { ...email.renderData, ...contactPageUrls(deps.config.publicUrl, email.contactId), data: email.renderData };
-  const html = await renderHtml(email.body, data);
-  const subject = await renderSubject(email.subject, data);
+  const { subject, html, text } = await renderEmailContent(deps.config.publicUrl, email);
   return composeMessage({
     from: { email: email.fromEmail, name: email.fromName },
     to: { email: email.toEmail, name: email.toName },
     replyTo: email.replyTo,
     subject,
     html,
-    text: htmlToText(html),
+    text,
     messageId: email.messageId!,
     date: new Date(),
     headers: email.headers ?? {},

@@ -1,6 +1,7 @@
-import { and, desc, eq, or, sql } from 'drizzle-orm';
+import { and, desc, eq, or, sql, type SQL } from 'drizzle-orm';
+import type { TimePosition } from '../../core/signed-cursor.js';
 import type { Executor } from '../../db/client.js';
-import { emails, inboxMessages, type EmailRow } from '../../db/schema/index.js';
+import { emails, inboxMessages, type EmailRow, type EmailStatus } from '../../db/schema/index.js';
 
 export type NewEmail = typeof emails.$inferInsert;
 
@@ -12,6 +13,41 @@ export async function insertEmail(db: Executor, row: NewEmail): Promise<EmailRow
 export async function findEmail(db: Executor, projectId: string, id: string): Promise<EmailRow | undefined> {
   const [row] = await db.select().from(emails).where(and(eq(emails.projectId, projectId), eq(emails.id, id)));
   return row;
+}
+
+export interface EmailListFilter {
+  projectId: string;
+  status?: EmailStatus;
+  contactId?: string;
+}
+
+const CREATED_KEY = sql<string>`to_char(${emails.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+/** Newest first on emails_project_created_idx, ties broken by id; `limit + 1` rows so the caller knows if more follow. */
+export async function listEmailRows(db: Executor, f: EmailListFilter, limit: number, after?: TimePosition) {
+  const conds: SQL[] = [eq(emails.projectId, f.projectId)];
+  if (f.status) conds.push(eq(emails.status, f.status));
+  if (f.contactId) conds.push(eq(emails.contactId, f.contactId));
+  if (after) {
+    conds.push(sql`${emails.createdAt} <= ${after.at}::timestamptz`);
+    conds.push(sql`(${emails.createdAt}, ${emails.id}) < (${after.at}::timestamptz, ${after.id}::uuid)`);
+  }
+  return db
+    .select({
+      id: emails.id,
+      status: emails.status,
+      reason: emails.statusReason,
+      to: emails.toEmail,
+      subject: emails.subject,
+      sourceType: emails.sourceType,
+      contactId: emails.contactId,
+      sentAt: emails.sentAt,
+      sortKey: CREATED_KEY,
+    })
+    .from(emails)
+    .where(and(...conds))
+    .orderBy(desc(emails.createdAt), desc(emails.id))
+    .limit(limit + 1);
 }
 
 /**

@@ -4,8 +4,8 @@ import { actionContext, requireKey, requireProjectAccess } from '../../http/auth
 import { idempotentRequest, sendStored } from '../../http/idempotency.js';
 import { runIdempotent } from '../idempotency/idempotency.service.js';
 import type { AppDeps } from '../../container.js';
-import { emailIdParams, sendBody, sendResponse } from './emails.schemas.js';
-import { getEmail, getInboxMessage, listInbox } from './emails.service.js';
+import { emailIdParams, emailPage, listEmailsQuery, sendBody, sendResponse } from './emails.schemas.js';
+import { getEmail, getInboxMessage, listEmails, listInbox } from './emails.service.js';
 import { acceptSend } from './send.service.js';
 
 export const emailRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app) => {
@@ -22,8 +22,12 @@ export const emailRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app)
     return sendStored(reply, result);
   });
 
+  app.get('/emails', { onRequest: secret, schema: { querystring: listEmailsQuery, response: { 200: emailPage } } }, async (request) =>
+    listEmails(deps, actionContext(request).projectId, request.query),
+  );
+
   app.get('/emails/:id', { onRequest: secret, schema: { params: emailIdParams } }, async (request) =>
-    getEmail(deps.db, actionContext(request).projectId, request.params.id),
+    getEmail(deps, actionContext(request).projectId, request.params.id),
   );
 
   app.get('/inbox', { onRequest: secret, schema: { querystring: z.object({ limit: z.coerce.number().int().min(1).max(100).default(50) }) } }, async (request) => ({

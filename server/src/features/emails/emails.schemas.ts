@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { containsNul } from '../../core/json.js';
+import { EMAIL_STATUSES } from '../../db/schema/index.js';
 
 // Anything that ends up in a message header is refused (not stripped) when it holds CR, LF or NUL.
 const HEADER_UNSAFE = /[\r\n\0]/;
@@ -100,3 +101,28 @@ export const sendResponse = z.object({
 });
 
 export const emailIdParams = z.object({ id: z.string().max(100) });
+
+export const listEmailsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  // An empty cursor (`?cursor=`) means the first page.
+  cursor: z.string().max(1000).optional(),
+  status: z.enum(EMAIL_STATUSES).optional(),
+  contactId: z.uuid({ message: 'must be a contact ID (UUID)' }).optional(),
+});
+export type ListEmailsQuery = z.infer<typeof listEmailsQuery>;
+
+const isoDate = z.string().meta({ format: 'date-time' });
+
+export const emailListItem = z.object({
+  id: z.string(),
+  status: z.enum(EMAIL_STATUSES),
+  reason: z.string().nullable(),
+  to: z.string(),
+  subject: z.string(),
+  sourceType: z.string(),
+  contactId: z.string(),
+  createdAt: isoDate,
+  sentAt: isoDate.nullable(),
+});
+
+export const emailPage = z.object({ data: z.array(emailListItem), cursor: z.string().nullable(), hasMore: z.boolean() });

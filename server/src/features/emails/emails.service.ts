@@ -1,12 +1,52 @@
 import { isUuid } from '../../core/ids.js';
 import { notFound } from '../../core/errors.js';
+import { decodeTimeCursor, encodeTimeCursor } from '../../core/signed-cursor.js';
 import type { Db } from '../../db/client.js';
+import type { EmailRow, EmailStatus } from '../../db/schema/index.js';
+import { renderEmailContent } from './email-content.js';
 import type { OutgoingMessage } from '../../mail/transport.js';
 import * as q from './emails.queries.js';
 
+export interface EmailReadDeps {
+  db: Db;
+  /** Signs list cursors. */
+  masterKey: Buffer;
+  config: { publicUrl: string };
+}
 
-export async function getEmail(db: Db, projectId: string, id: string) {
-  const email = isUuid(id) ? await q.findEmail(db, projectId, id) : undefined;
+const CURSOR_SCOPE = 'emails-cursor';
+
+/** GET /emails: newest first, keyset-paged on (created_at, id); filters by status and contact. */
+export async function listEmails(
+  deps: Omit<EmailReadDeps, 'config'>,
+  projectId: string,
+  input: { limit: number; cursor?: string; status?: EmailStatus; contactId?: string },
+) {
+  const after = input.cursor ? decodeTimeCursor(deps.masterKey, CURSOR_SCOPE, projectId, input.cursor) : undefined;
+  const rows = await q.listEmailRows(deps.db, { projectId, status: input.status, contactId: input.contactId }, input.limit, after);
+  const hasMore = rows.length > input.limit;
+  const page = rows.slice(0, input.limit);
+  const last = page.at(-1);
+  return {
+    data: page.map(({ sortKey, sentAt, ...e }) => ({ ...e, createdAt: new Date(sortKey).toISOString(), sentAt: sentAt?.toISOString() ?? null })),
+    cursor: hasMore && last ? encodeTimeCursor(deps.masterKey, CURSOR_SCOPE, projectId, { at: last.sortKey, id: last.id }) : null,
+    hasMore,
+  };
+}
+
+/** The body as delivered (see email-content.ts); null when the template no longer renders. */
+async function renderedContent(publicUrl: string, email: EmailRow): Promise<{ html: string | null; text: string | null }> {
+  try {
+    const { html, text } = await renderEmailContent(publicUrl, email);
+    return { html, text };
+  } catch {
+    return { html: null, text: null };
+  }
+}
+
+
+export async function getEmail(deps: Pick<EmailReadDeps, 'db' | 'config'>, projectId: string, id: string) {
+  const email = isUuid(id) ? await q.findEmail(deps.db, projectId, id) : undefined;
   if (!email) throw notFound('EMAIL_NOT_FOUND', 'Email', id);
   return {
     id: email.id,
@@ -24,6 +64,7 @@ export async function getEmail(db: Db, projectId: string, id: string) {
     sentAt: email.sentAt,
     failedAt: email.failedAt,
     updatedAt: email.updatedAt,
+    ...(await renderedContent(deps.config.publicUrl, email)),
   };
 }
 

@@ -2,7 +2,13 @@ import { AppError } from '../../core/errors.js';
 import { isUuid } from '../../core/ids.js';
 import type { Executor } from '../../db/client.js';
 import type { MemberRole, ProjectRow } from '../../db/schema/index.js';
+import type { ActionContext } from '../activity/activity.service.js';
 import { findMembership } from './members.queries.js';
+
+/** A dashboard user acting on a project: `actor.id` is the user's id. */
+export interface UserActionContext extends ActionContext {
+  actor: { type: 'user'; id: string };
+}
 
 const RANK: Record<MemberRole, number> = { MEMBER: 1, ADMIN: 2, OWNER: 3 };
 
@@ -21,4 +27,22 @@ export async function requireMembership(db: Executor, projectId: string, userId:
     throw new AppError('FORBIDDEN', `This action needs the ${needed} role or higher; you are ${found.role}`);
   }
   return found;
+}
+
+/**
+ * May `actor` move a member from `current` to `next` (or remove them, without `next`)? ADMIN+ manages
+ * ADMINs and MEMBERs; anything that involves the OWNER role (granting, revoking, removing) needs an OWNER.
+ */
+export function assertMayManageMember(actor: MemberRole, current: MemberRole, next?: MemberRole): void {
+  if (!roleAtLeast(actor, 'ADMIN')) throw new AppError('FORBIDDEN', `Managing members needs the ADMIN role or higher; you are ${actor}`);
+  if ((current === 'OWNER' || next === 'OWNER') && actor !== 'OWNER') {
+    throw new AppError('FORBIDDEN', current === 'OWNER' ? 'Only an OWNER can change or remove another OWNER' : 'Only an OWNER can grant the OWNER role');
+  }
+}
+
+/** A project always keeps at least one OWNER. `owners` are the current owners' user ids. */
+export function assertKeepsAnOwner(owners: string[], leaving: string): void {
+  if (owners.length === 1 && owners[0] === leaving) {
+    throw new AppError('CONFLICT', 'A project must keep at least one OWNER: make someone else OWNER first');
+  }
 }

@@ -1,7 +1,7 @@
 import { eq, inArray, or, sql } from 'drizzle-orm';
 import { createTickBatcher } from '../../core/tick-batcher.js';
 import type { Db, Executor } from '../../db/client.js';
-import { projects, type ProjectRow } from '../../db/schema/index.js';
+import { apiRequests, projects, type ProjectRow } from '../../db/schema/index.js';
 import type { StoredKeyPair } from '../keys/keys.js';
 
 const hex = (b: Buffer) => b.toString('hex');
@@ -70,11 +70,41 @@ export async function replaceProjectKeys(db: Executor, id: string, keys: StoredK
   return row;
 }
 
+export async function renameProject(db: Executor, id: string, name: string): Promise<ProjectRow | undefined> {
+  const [row] = await db.update(projects).set({ name, updatedAt: sql`now()` }).where(eq(projects.id, id)).returning();
+  return row;
+}
+
+/** Every tenant table cascades from `projects`; the request log has no foreign key (see its schema), so it goes first. */
+export async function deleteProject(db: Executor, id: string): Promise<boolean> {
+  await db.delete(apiRequests).where(eq(apiRequests.projectId, id));
+  const rows = await db.delete(projects).where(eq(projects.id, id)).returning({ id: projects.id });
+  return rows.length > 0;
+}
+
 export async function countProjects(db: Executor): Promise<number> {
-  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(projects);
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(projects).where(eq(projects.isSystem, false));
   return row.n;
 }
 
 export async function listProjects(db: Executor): Promise<ProjectRow[]> {
-  return db.select().from(projects).orderBy(projects.createdAt);
+  return db.select().from(projects).where(eq(projects.isSystem, false)).orderBy(projects.createdAt);
+}
+
+export async function findSystemProject(db: Executor): Promise<ProjectRow | undefined> {
+  const [row] = await db.select().from(projects).where(eq(projects.isSystem, true)).orderBy(projects.createdAt).limit(1);
+  return row;
+}
+
+/**
+ * The instance's system project, created on first use. Nothing in the schema makes it unique, so
+ * concurrent creators queue on an advisory lock and the later ones find the first one's row.
+ */
+export async function findOrInsertSystemProject(db: Executor, input: { name: string; keys: StoredKeyPair }): Promise<ProjectRow> {
+  await db.execute(sql`select pg_advisory_xact_lock(hashtext('mailwright:system-project'))`);
+  const found = await findSystemProject(db);
+  if (found) return found;
+  const row = await insertProject(db, input);
+  const [system] = await db.update(projects).set({ isSystem: true }).where(eq(projects.id, row.id)).returning();
+  return system;
 }

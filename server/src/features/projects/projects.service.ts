@@ -5,6 +5,7 @@ import type { Db } from '../../db/client.js';
 import type { ProjectRow } from '../../db/schema/index.js';
 import { recordActivity, type ActionContext } from '../activity/activity.service.js';
 import { newKeyPair, parseKey, revealKeyPair, type KeyKind, type KeyPair } from '../keys/keys.js';
+import { insertMember } from './members.queries.js';
 import * as q from './projects.queries.js';
 
 export interface ProjectDeps {
@@ -18,6 +19,9 @@ export interface ProjectWithKeys {
   defaultFrom: string | null;
   publicKey: string;
   secretKey: string;
+  createdAt: Date;
+  updatedAt: Date;
+  disabled: boolean;
 }
 
 const withKeys = (p: ProjectRow, keys: KeyPair): ProjectWithKeys => ({
@@ -25,16 +29,22 @@ const withKeys = (p: ProjectRow, keys: KeyPair): ProjectWithKeys => ({
   name: p.name,
   defaultFrom: p.defaultFrom,
   ...keys,
+  createdAt: p.createdAt,
+  updatedAt: p.updatedAt,
+  disabled: p.disabled,
 });
 
 export async function createProject(
   deps: ProjectDeps,
   ctx: ActionContext,
   input: { name: string; defaultFrom?: string | null; defaultFromName?: string | null },
+  opts: { ownerId?: string } = {},
 ): Promise<ProjectWithKeys> {
   const { pair, stored } = newKeyPair(deps.masterKey);
   return deps.db.transaction(async (tx) => {
     const project = await q.insertProject(tx, { ...input, keys: stored });
+    // A project created from the dashboard is owned by its creator from its first moment.
+    if (opts.ownerId) await insertMember(tx, { projectId: project.id, userId: opts.ownerId, role: 'OWNER' });
     await recordActivity(tx, {
       projectId: project.id,
       ...ctx,
@@ -75,6 +85,17 @@ export async function listProjects(deps: ProjectDeps) {
 
 export async function countProjects(deps: ProjectDeps) {
   return q.countProjects(deps.db);
+}
+
+/**
+ * The instance's own project, which sends account mail (password resets, invitations) through the
+ * normal pipeline. Created on first use; never listed, and no user can be a member of it.
+ */
+export async function ensureSystemProject(deps: ProjectDeps): Promise<ProjectRow> {
+  const found = await q.findSystemProject(deps.db);
+  if (found) return found;
+  const { stored } = newKeyPair(deps.masterKey);
+  return deps.db.transaction((tx) => q.findOrInsertSystemProject(tx, { name: 'Mailwright (system)', keys: stored }));
 }
 
 /**

@@ -4,6 +4,7 @@ import { sha256 } from '../../core/crypto.js';
 import type { Executor } from '../../db/client.js';
 import type { UserRow } from '../../db/schema/index.js';
 import * as q from './sessions.queries.js';
+import { deleteThrottlesOlderThan } from './throttle.queries.js';
 
 export interface SessionDeps {
   db: Executor;
@@ -60,6 +61,13 @@ export async function endSession(deps: Pick<SessionDeps, 'db'>, token: string): 
 
 export async function endAllSessions(db: Executor, userId: string): Promise<void> {
   await q.deleteUserSessions(db, userId);
+}
+
+/** Maintenance: removes sessions past their expiry; returns how many went. */
+/** Daily cleanup: expired sessions, and throttle windows that ended long ago (windows are ≤ 1 day). */
+export async function purgeExpiredSessions(db: Executor, now: Date): Promise<number> {
+  await deleteThrottlesOlderThan(db, new Date(now.getTime() - 2 * 86_400_000));
+  return q.deleteExpiredSessions(db, now);
 }
 
 /** The CSRF token is bound to the session: an HMAC of its token under the instance key. */
