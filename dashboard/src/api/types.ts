@@ -1,0 +1,190 @@
+// Response shapes of the API routes the dashboard uses (see the server's *.schemas.ts).
+
+export type Role = 'OWNER' | 'ADMIN' | 'MEMBER';
+
+export interface InstanceConfig {
+  signupsDisabled: boolean;
+  hasUsers: boolean;
+  devInbox: boolean;
+  publicUrl: string;
+  version: string;
+}
+
+export interface Me {
+  id: string;
+  email: string;
+  isInstanceOwner: boolean;
+  csrfToken?: string;
+  createdAt: string;
+}
+
+export interface ProjectSummary {
+  id: string;
+  name: string;
+  role: Role;
+  createdAt: string;
+  disabled: boolean;
+}
+
+export interface ProjectKeys {
+  public: string;
+  secret: string;
+  rotatedAt?: string | null;
+}
+
+export interface Member {
+  userId: string;
+  email: string;
+  role: Role;
+  createdAt: string;
+}
+
+export interface Invitation {
+  id: string;
+  email: string;
+  role: Role;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface MembersResponse {
+  members: Member[];
+  invitations: Invitation[];
+}
+
+export interface Contact {
+  id: string;
+  email: string;
+  subscribed: boolean;
+  data: Record<string, unknown> | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CursorPage<T> {
+  data: T[];
+  cursor: string | null;
+  hasMore: boolean;
+  total?: number;
+}
+
+export interface ContactEvent {
+  id: string;
+  name: string;
+  data: Record<string, unknown> | null;
+  contactId: string | null;
+  emailId: string | null;
+  createdAt: string;
+}
+
+export interface EventPage {
+  events: ContactEvent[];
+  nextCursor: string | null;
+}
+
+export interface JobQueued {
+  message: string;
+  jobId: string;
+}
+
+export interface JobStatus {
+  id: string;
+  state: 'queued' | 'running' | 'completed' | 'failed';
+  progress: { processed: number; total: number | null; percent: number };
+  result: unknown;
+  failedReason: string | null;
+}
+
+export const TEMPLATE_TYPES = ['TRANSACTIONAL', 'MARKETING', 'HEADLESS'] as const;
+export type TemplateType = (typeof TEMPLATE_TYPES)[number];
+
+export interface Template {
+  id: string;
+  projectId: string;
+  name: string;
+  description: string | null;
+  subject: string;
+  body: string;
+  from: string;
+  fromName: string | null;
+  replyTo: string | null;
+  type: TemplateType;
+  disableFooter: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface TemplatePage {
+  data: Template[];
+  total: number;
+  page: number;
+  pageSize: number;
+  totalPages: number;
+}
+
+export const EMAIL_STATUSES = ['PENDING', 'SENDING', 'SENT', 'DELIVERED', 'BOUNCED', 'COMPLAINED', 'FAILED', 'SUPPRESSED'] as const;
+export type EmailStatus = (typeof EMAIL_STATUSES)[number];
+
+export interface EmailSummary {
+  id: string;
+  status: EmailStatus;
+  reason: string | null;
+  to: string;
+  subject: string;
+  sourceType: string;
+  createdAt: string;
+  sentAt: string | null;
+}
+
+export interface EmailDetail extends EmailSummary {
+  contact?: { id: string | null; email: string } | null;
+  from?: string;
+  fromName?: string | null;
+  messageId?: string | null;
+  attempts?: number;
+  failedAt?: string | null;
+  updatedAt?: string;
+  html?: string | null;
+  text?: string | null;
+}
+
+export interface InboxSummary {
+  id: string;
+  emailId: string | null;
+  messageId: string;
+  from: string;
+  to: string;
+  subject: string;
+  createdAt: string;
+}
+
+export interface InboxMessage extends InboxSummary {
+  raw?: string;
+  html?: string | null;
+  text?: string | null;
+  headers?: Array<{ key?: string; name?: string; value: string }> | Record<string, string>;
+}
+
+export interface ActivityItem {
+  id: string;
+  type: string;
+  actor: { type: string; id: string | null; email?: string | null };
+  summary: string;
+  requestId: string | null;
+  ip: string | null;
+  metadata: Record<string, unknown> | null;
+  createdAt: string;
+}
+
+export interface ApiRequestItem {
+  id: string;
+  requestId: string;
+  method: string;
+  path: string;
+  status: number;
+  durationMs: number;
+  authType: string | null;
+  ip: string | null;
+  errorCode?: string | null;
+  createdAt: string;
+}

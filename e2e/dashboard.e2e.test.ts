@@ -1,0 +1,207 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { auditPage, launchBrowser, openPage, type AxeFinding, type CheckedPage } from './support/browser.js';
+import { startServer, type RunningServer } from './support/server.js';
+
+// The issue's user journey, in order, in real Chromium against `npm start`'s server (embedded DB, Dev Inbox):
+// sign up → create a project → reveal and copy the secret key → send with it → Emails and Dev Inbox →
+// regenerate keys → the old key is refused → Activity shows the send and the rotation with request ids.
+
+const EMAIL = 'owner@acme.test';
+const PASSWORD = 'correct horse battery staple';
+
+let server: RunningServer;
+let browser: Browser;
+let tab: CheckedPage;
+let page: Page;
+let projectId = '';
+let firstSecret = '';
+let sendRequestId = '';
+let rotateRequestId = '';
+let currentSecret = '';
+const findings: AxeFinding[] = [];
+
+const url = (path: string) => `/p/${projectId}/${path}`;
+async function audit(name: string) {
+  findings.push(...(await auditPage(page, name)));
+}
+async function api(method: string, path: string, key: string, body?: unknown) {
+  const res = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: res.status, requestId: res.headers.get('x-request-id') ?? '', json: (await res.json()) as any };
+}
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  tab = await openPage(browser, server.url);
+  page = tab.page;
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+afterEach(() => tab.assertNoConsoleErrors());
+
+describe('the first visit', () => {
+  it('sends a new instance to sign up, and the first account lands in the dashboard', async () => {
+    await page.goto('/');
+    await page.waitForURL(/\/signup/);
+    await audit('signup');
+    await page.getByLabel('Email').fill(EMAIL);
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    // The instance owner adopts the seeded demo project.
+    await page.waitForURL(/\/p\/[0-9a-f-]{36}\//);
+  });
+
+  it('creates a project from the project switcher', async () => {
+    await page.getByLabel('Project').selectOption({ label: '+ Create project…' });
+    await page.waitForURL(/\/new-project/);
+    await audit('new-project');
+    await page.getByLabel('Project name').fill('Acme Shop');
+    await page.getByRole('button', { name: 'Create project' }).click();
+    await page.waitForURL(/\/p\/[0-9a-f-]{36}\/settings\/api-keys/);
+    projectId = /\/p\/([0-9a-f-]{36})\//.exec(page.url())![1];
+    await expect(page.getByLabel('Project').inputValue()).resolves.toBe(projectId);
+  });
+});
+
+describe('Settings → API Keys', () => {
+  it('shows both keys masked, reveals and copies the secret key', async () => {
+    const masked = await page.getByTestId('secret-key').textContent();
+    expect(masked).toMatch(/^sk_/);
+    expect(masked).toContain('•');
+    await audit('settings-api-keys');
+    await page.getByRole('button', { name: 'Reveal secret key' }).click();
+    firstSecret = (await page.getByTestId('secret-key').textContent())!.trim();
+    expect(firstSecret).toMatch(/^sk_[0-9A-Za-z]{40,}$/);
+    await page.getByRole('button', { name: 'Copy secret key' }).click();
+    await page.getByText('Copied').first().waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(firstSecret);
+  });
+
+  it('sends an email with the copied key, which shows in Emails and in the Dev Inbox', async () => {
+    const sent = await api('POST', '/v1/send', firstSecret, { to: 'ada@example.com', from: 'hello@acme.test', subject: 'Welcome to Acme', body: '<p>Hello Ada</p>' });
+    expect(sent.status, JSON.stringify(sent.json)).toBe(200);
+    sendRequestId = sent.requestId;
+
+    await page.goto(url('emails'));
+    const row = page.getByRole('row').filter({ hasText: 'Welcome to Acme' });
+    await row.waitFor();
+    await expect.poll(async () => {
+      await page.reload();
+      return page.getByRole('row').filter({ hasText: 'Welcome to Acme' }).textContent();
+    }, { timeout: 20_000 }).toContain('Sent');
+    await audit('emails');
+    await page.getByRole('link', { name: 'Welcome to Acme' }).click();
+    await page.waitForURL(/\/emails\/[0-9a-f-]{36}/);
+    await page.getByText('ada@example.com').first().waitFor();
+    await audit('email-detail');
+
+    await page.goto(url('inbox'));
+    await page.getByText('Welcome to Acme').first().waitFor();
+    await audit('dev-inbox');
+  });
+
+  it('regenerates both keys behind a confirmation; the old key stops working at once', async () => {
+    await page.goto(url('settings/api-keys'));
+    await page.getByRole('button', { name: 'Regenerate keys' }).click();
+    const dialog = page.getByRole('dialog');
+    await expect(dialog.textContent()).resolves.toMatch(/both keys/i);
+    await expect(dialog.textContent()).resolves.toMatch(/immediately/i);
+    await audit('settings-api-keys-regenerate-dialog');
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/regenerate-keys')),
+      dialog.getByRole('button', { name: 'Regenerate both keys' }).click(),
+    ]);
+    rotateRequestId = response.headers()['x-request-id'];
+    await dialog.waitFor({ state: 'hidden' });
+    if (await page.getByRole('button', { name: 'Reveal secret key' }).isVisible()) await page.getByRole('button', { name: 'Reveal secret key' }).click();
+    const newSecret = (await page.getByTestId('secret-key').textContent())!.trim();
+    expect(newSecret).toMatch(/^sk_/);
+    expect(newSecret).not.toBe(firstSecret);
+
+    const old = await api('GET', '/contacts', firstSecret);
+    expect(old.status).toBe(401);
+    expect(old.json.error.code).toBe('INVALID_API_KEY');
+    expect((await api('GET', '/contacts', newSecret)).status).toBe(200);
+    currentSecret = newSecret;
+  });
+});
+
+describe('the Activity tab', () => {
+  it('shows the send and the key rotation, each with its request id', async () => {
+    await page.goto(url('activity'));
+    const feed = page.getByRole('table', { name: 'Activity' });
+    await feed.waitFor();
+    // One request can write several entries (the send also created the contact): all carry its id.
+    const sendRow = feed.getByRole('row').filter({ hasText: 'email.queued' });
+    await expect(sendRow.getByRole('button', { name: `Copy request ID ${sendRequestId}` }).count()).resolves.toBe(1);
+    const rotationRow = feed.getByRole('row').filter({ has: page.getByRole('button', { name: `Copy request ID ${rotateRequestId}` }) });
+    await expect(rotationRow.textContent()).resolves.toContain('keys.rotated');
+    await expect(rotationRow.textContent()).resolves.toContain(EMAIL);
+    await audit('activity');
+
+    await page.getByRole('textbox', { name: 'Request ID' }).fill(sendRequestId);
+    await expect.poll(() => feed.textContent()).not.toContain('keys.rotated');
+    await expect(feed.textContent()).resolves.toContain('email.queued');
+    await page.getByRole('tab', { name: /API requests/i }).click();
+    await page.getByRole('table', { name: 'API requests' }).getByText('/v1/send').first().waitFor();
+    await audit('activity-api-requests');
+  });
+});
+
+describe('every other page', () => {
+  it('renders contacts, a contact, templates, a template, members and project settings', async () => {
+    const contact = await api('POST', '/contacts', currentSecret, { email: 'grace@example.com', subscribed: true, data: { plan: 'pro' } });
+    expect(contact.status, JSON.stringify(contact.json)).toBeLessThan(300);
+    const template = await api('POST', '/templates', currentSecret, { name: 'Welcome', subject: 'Hi {{name}}', body: '<h1>Hello</h1><p>Thanks for joining.</p>', from: 'hello@acme.test', type: 'TRANSACTIONAL' });
+    expect(template.status, JSON.stringify(template.json)).toBeLessThan(300);
+    const contactId = contact.json.id ?? contact.json.data?.id;
+    const templateId = template.json.id ?? template.json.data?.id;
+    for (const [name, path] of [
+      ['contacts', 'contacts'],
+      ['contact-detail', `contacts/${contactId}`],
+      ['templates', 'templates'],
+      ['template-editor', `templates/${templateId}`],
+      ['template-editor-new', 'templates/new'],
+      ['settings-members', 'settings/members'],
+      ['settings-project', 'settings/project'],
+    ] as const) {
+      await page.goto(url(path));
+      await page.getByRole('main').waitFor();
+      await audit(name);
+    }
+    // The template preview renders in a sandbox that allows nothing (no scripts, no same-origin).
+    await page.goto(url(`templates/${templateId}`));
+    const frame = page.locator('iframe').first();
+    await frame.waitFor();
+    expect(await frame.getAttribute('sandbox')).toBe('');
+  });
+
+  it('logs out, and the signed-out pages render', async () => {
+    await page.getByRole('button', { name: 'Account' }).click();
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.waitForURL(/\/login/);
+    await audit('login');
+    await page.goto('/forgot-password');
+    await audit('forgot-password');
+    await page.goto('/reset-password?token=0000');
+    await audit('reset-password');
+    await page.goto('/login');
+    await page.getByLabel('Email').fill(EMAIL);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL(/\/p\/[0-9a-f-]{36}\//);
+  });
+
+  it('has no serious or critical accessibility findings on any page, at 1280 px and 390 px', () => {
+    expect(findings).toEqual([]);
+  });
+});
