@@ -185,6 +185,20 @@ describe('every other page', () => {
     expect(await frame.getAttribute('sandbox')).toBe('');
   });
 
+  it('imports contacts from a CSV file with a progress bar, and finds them by search', async () => {
+    await page.goto(url('contacts'));
+    await page.getByRole('button', { name: 'Import CSV' }).first().click();
+    const rows = Array.from({ length: 120 }, (_, i) => `import${i}@example.com,${i % 2 === 0 ? 'true' : 'false'},Plan ${i}`);
+    await page.getByLabel('CSV file').setInputFiles({ name: 'contacts.csv', mimeType: 'text/csv', buffer: Buffer.from(['email,subscribed,plan', ...rows].join('\n')) });
+    await page.getByRole('button', { name: 'Upload and import' }).click();
+    await page.getByRole('progressbar').or(page.locator('progress')).first().waitFor();
+    await page.getByText('Import finished').waitFor({ timeout: 30_000 });
+    await audit('contacts-import-finished');
+    await page.keyboard.press('Escape');
+    await page.getByRole('searchbox').or(page.getByLabel(/search/i)).first().fill('import7');
+    await page.getByText('import77@example.com').waitFor();
+  });
+
   it('logs out, and the signed-out pages render', async () => {
     await page.getByRole('button', { name: 'Account' }).click();
     await page.getByRole('button', { name: 'Log out' }).click();

@@ -72,6 +72,7 @@ function printBanner(url: string, projectId: string | undefined, dataDir: string
   const lines = [
     '',
     `  Mailwright is running at ${url}`,
+    `  Open the dashboard there; the first account you create owns this instance and the demo project.`,
     `  Embedded database and Dev Inbox in ${dataDir} (no mail leaves this machine)`,
     projectId ? `  Show the demo project's API keys:  npm run cli -- project keys ${projectId}` : '',
     '  Sending domains are not required in embedded mode.',

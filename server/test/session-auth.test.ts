@@ -69,6 +69,14 @@ describe('CSRF protection of cookie-authenticated changes', () => {
     expect(foreign.json.error.code).toBe('CSRF_REJECTED');
   });
 
+  it('treats the loopback spellings of a local PUBLIC_URL as the same origin, but not another port or host', async () => {
+    const port = new URL(t.deps.config.publicUrl).port;
+    const post = (origin: string, email: string) => session('POST', '/contacts', { ...user.forProject(t.project.id), origin }, { email });
+    expect((await post(`http://127.0.0.1:${port}`, 'loop1@example.com')).status).toBe(201);
+    expect((await post(`http://127.0.0.1:${Number(port) + 1}`, 'loop2@example.com')).json.error.code).toBe('CSRF_REJECTED');
+    expect((await post(`http://localhost.evil.example:${port}`, 'loop3@example.com')).json.error.code).toBe('CSRF_REJECTED');
+  });
+
   it('refuses a change with neither Origin nor Referer', async () => {
     const res = await session('POST', '/contacts', without(user.forProject(t.project.id), 'origin'), body);
     expect(res.status).toBe(403);

@@ -39,7 +39,7 @@ export function clearSessionCookies(reply: FastifyReply, deps: SessionHttpDeps):
 export function assertSameOrigin(request: FastifyRequest, publicUrl: string): void {
   const expected = new URL(publicUrl).origin;
   const origin = request.headers.origin ?? refererOrigin(request.headers.referer);
-  if (origin !== expected) {
+  if (!origin || !sameInstance(origin, publicUrl)) {
     throw new AppError(
       'CSRF_REJECTED',
       origin
@@ -47,6 +47,20 @@ export function assertSameOrigin(request: FastifyRequest, publicUrl: string): vo
         : `Request refused: no Origin or Referer header; cookie-authenticated changes must come from ${expected}`,
     );
   }
+}
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * PUBLIC_URL's origin. On a loopback PUBLIC_URL (local development) the other loopback spellings on the
+ * same port count too: only this machine can be reached through them, and cookies stay per host anyway.
+ */
+function sameInstance(origin: string, publicUrl: string): boolean {
+  const expected = new URL(publicUrl);
+  if (origin === expected.origin) return true;
+  if (!LOOPBACK.has(expected.hostname) || !URL.canParse(origin)) return false;
+  const given = new URL(origin);
+  return given.protocol === expected.protocol && given.port === expected.port && LOOPBACK.has(given.hostname);
 }
 
 function refererOrigin(referer: string | undefined): string | undefined {
