@@ -58,5 +58,5 @@ export const CONTACTS_UPSERT_CTES = `
         subscribed = (select ${NEW_SUBSCRIBED} ${MATCH}),
         updated_at = (select case when ${NEW_DATA} is distinct from c.data or ${NEW_SUBSCRIBED} <> c.subscribed
                         then now() else c.updated_at end ${MATCH})
-      returning c.id, c.project_id, c.email, c.data, c.subscribed, c.created_at, c.updated_at, (c.xmax = 0) as created
+      returning c.id, c.project_id, c.email, c.data, c.subscribed, c.snoozed_until, c.created_at, c.updated_at, (c.xmax = 0) as created
     )`;

@@ -12,6 +12,8 @@ export const contacts = pgTable(
     email: text('email').notNull(),
     data: jsonb('data').$type<Record<string, unknown> | null>(),
     subscribed: boolean('subscribed').notNull().default(true),
+    /** Marketing mail pauses until then (set from the hosted manage page). */
+    snoozedUntil: timestamp('snoozed_until', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -1,4 +1,4 @@
-import { index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { contacts } from './contacts.js';
 import { projects } from './projects.js';
 
@@ -57,11 +57,30 @@ export const emails = pgTable(
     sendingAt: timestamp('sending_at', { withTimezone: true }),
     sentAt: timestamp('sent_at', { withTimezone: true }),
     failedAt: timestamp('failed_at', { withTimezone: true }),
+    /** Marketing mail (campaigns, MARKETING templates): List-Unsubscribe, footer, subscription checks. */
+    marketing: boolean('marketing').notNull().default(false),
+    /** Per-email tracking override; null follows the project's tracking mode. */
+    trackingOverride: boolean('tracking_override'),
+    /** The provider's id when it is not our Message-ID (SES), for matching its notifications. */
+    providerMessageId: text('provider_message_id'),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+    bouncedAt: timestamp('bounced_at', { withTimezone: true }),
+    bounceType: text('bounce_type'),
+    complainedAt: timestamp('complained_at', { withTimezone: true }),
+    /** First human open/click; machine ones (proxies, scanners, prefetch) only count in the totals. */
+    openedAt: timestamp('opened_at', { withTimezone: true }),
+    clickedAt: timestamp('clicked_at', { withTimezone: true }),
+    opens: integer('opens').notNull().default(0),
+    humanOpens: integer('human_opens').notNull().default(0),
+    clicks: integer('clicks').notNull().default(0),
+    humanClicks: integer('human_clicks').notNull().default(0),
   },
   (t) => [
     index('emails_project_created_idx').on(t.projectId, t.createdAt),
     index('emails_contact_idx').on(t.contactId),
     index('emails_status_idx').on(t.status),
+    index('emails_provider_message_idx').on(t.providerMessageId),
+    index('emails_project_sent_idx').on(t.projectId, t.sentAt),
   ],
 );
 

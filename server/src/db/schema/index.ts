@@ -9,3 +9,4 @@ export * from './jobs.js';
 export * from './users.js';
 export * from './members.js';
 export * from './api-requests.js';
+export * from './domains.js';

@@ -17,6 +17,7 @@ interface UpsertRow {
   email: string;
   data: Record<string, unknown> | null;
   subscribed: boolean;
+  snoozed_until: Date | string | null;
   created_at: Date | string;
   updated_at: Date | string;
   created: boolean;
@@ -43,6 +44,7 @@ export async function upsertContactRow(db: Executor, params: ContactUpsertParams
       email: row.email,
       data: row.data,
       subscribed: row.subscribed,
+      snoozedUntil: row.snoozed_until ? new Date(row.snoozed_until) : null,
       createdAt: new Date(row.created_at),
       updatedAt: new Date(row.updated_at),
     },

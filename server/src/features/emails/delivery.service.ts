@@ -4,11 +4,13 @@ import type { Db } from '../../db/client.js';
 import type { EmailRow } from '../../db/schema/index.js';
 import { PRIORITY } from '../../jobs/catalog.js';
 import type { JobQueue } from '../../jobs/queue.js';
-import { composeMessage } from '../../mail/compose.js';
 import { RenderError } from '../../mail/render.js';
 import { TransportError, type Transport } from '../../mail/transport.js';
 import { recordEvents } from '../events/events.service.js';
-import { renderEmailContent } from './email-content.js';
+import { AppError } from '../../core/errors.js';
+import { findProject } from '../projects/projects.service.js';
+import { recordHardBounce, suppressionBeforeHandoff } from '../suppressions/delivery-gate.js';
+import { buildOutgoingMessage, type BuiltMessage } from './message-pipeline.js';
 import { claimEmailForSending, settleEmail } from './emails.queries.js';
 import { assertSenderAllowed } from './sender-policy.js';
 
@@ -18,40 +20,31 @@ export interface DeliveryDeps {
   transport: Transport;
   log: Logger;
   send: { maxAttempts: number; retryDelaySeconds: number };
-  config: Pick<Config, 'publicUrl'>;
+  masterKey: Buffer;
+  config: Pick<Config, 'publicUrl'> & Partial<Config>;
 }
 
 /** A SENDING row older than this is taken to belong to a dead worker (job expiry is 120 s). */
 const STALE_SENDING_SECONDS = 150;
-
-/** Renders once against the snapshot taken at accept time, plus the contact's hosted-page links. */
-async function buildMessage(deps: DeliveryDeps, email: EmailRow): Promise<Buffer> {
-  const { subject, html, text } = await renderEmailContent(deps.config.publicUrl, email);
-  return composeMessage({
-    from: { email: email.fromEmail, name: email.fromName },
-    to: { email: email.toEmail, name: email.toName },
-    replyTo: email.replyTo,
-    subject,
-    html,
-    text,
-    messageId: email.messageId!,
-    date: new Date(),
-    headers: email.headers ?? {},
-    attachments: email.attachments,
-  });
-}
 
 /** Worker entry point for one `email.send` job. Safe to run twice for the same email. */
 export async function deliverEmail(deps: DeliveryDeps, emailId: string): Promise<void> {
   const email = await claimEmailForSending(deps.db, emailId, STALE_SENDING_SECONDS);
   if (!email) return; // already sent, failed, or being sent by a live worker
 
-  let raw: Buffer;
+  const project = await findProject(deps.db, email.projectId);
+  if (!project) return; // deleted with its emails
+  const blocked = await suppressionBeforeHandoff(deps.db, email);
+  if (blocked) {
+    await settleEmail(deps.db, email.id, 'SUPPRESSED', blocked);
+    return;
+  }
+  let built: BuiltMessage;
   try {
-    await assertSenderAllowed(deps, { id: email.projectId }, email.fromEmail);
-    raw = await buildMessage(deps, email);
+    await assertSenderAllowed(deps, project, email.fromEmail);
+    built = await buildOutgoingMessage(deps, project, email);
   } catch (err) {
-    const reason = err instanceof RenderError ? err.message : `Could not build message: ${(err as Error).message}`;
+    const reason = err instanceof RenderError ? err.message : err instanceof AppError ? err.message : `Could not build message: ${(err as Error).message}`;
     await settleEmail(deps.db, email.id, 'FAILED', reason);
     return;
   }
@@ -62,8 +55,8 @@ export async function deliverEmail(deps: DeliveryDeps, emailId: string): Promise
       projectId: email.projectId,
       messageId: email.messageId!,
       subject: email.subject,
-      envelope: { from: email.fromEmail, to: [email.toEmail] },
-      raw,
+      envelope: { from: built.envelopeFrom, to: [email.toEmail] },
+      raw: built.raw,
     });
     await markSent(deps, email, response);
   } catch (err) {
@@ -90,7 +83,11 @@ async function markSent(deps: DeliveryDeps, email: EmailRow, response: string) {
 async function handleSendFailure(deps: DeliveryDeps, email: EmailRow, err: unknown) {
   const te = err instanceof TransportError ? err : new TransportError((err as Error).message, false);
   if (te.permanent) {
-    await settleEmail(deps.db, email.id, 'FAILED', te.message.slice(0, 1000));
+    // The receiving server refused the recipient for good (SMTP 5xx): a hard bounce.
+    await deps.db.transaction(async (tx) => {
+      const settled = await settleEmail(tx, email.id, 'FAILED', te.message.slice(0, 1000));
+      if (settled) await recordHardBounce(tx, settled, te.message.slice(0, 1000));
+    });
     return;
   }
   if (email.attempts >= deps.send.maxAttempts) {

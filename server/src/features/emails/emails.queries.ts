@@ -82,10 +82,11 @@ export async function claimEmailForSending(db: Executor, id: string, staleSecond
 export async function settleEmail(
   db: Executor,
   id: string,
-  status: 'SENT' | 'FAILED' | 'PENDING',
+  status: 'SENT' | 'FAILED' | 'PENDING' | 'SUPPRESSED' | 'BOUNCED',
   reason: string | null,
 ): Promise<EmailRow | undefined> {
-  const stamp = status === 'SENT' ? { sentAt: sql`now()` } : status === 'FAILED' ? { failedAt: sql`now()` } : {};
+  const stamp =
+    status === 'SENT' ? { sentAt: sql`now()` } : status === 'FAILED' ? { failedAt: sql`now()` } : status === 'BOUNCED' ? { bouncedAt: sql`now()`, bounceType: 'HARD' } : {};
   // Attachments are only kept until the email is settled for good; they can be megabytes per row.
   const cleared = status === 'PENDING' ? {} : { attachments: null };
   const [row] = await db

@@ -79,6 +79,11 @@ export async function rotateProjectKeys(deps: ProjectDeps, ctx: ActionContext, p
   });
 }
 
+/** The project row for internal callers (the delivery worker); undefined when it was deleted. */
+export async function findProject(db: Db, projectId: string): Promise<ProjectRow | undefined> {
+  return isUuid(projectId) ? q.findProjectById(db, projectId) : undefined;
+}
+
 export async function listProjects(deps: ProjectDeps) {
   return (await q.listProjects(deps.db)).map((p) => ({ id: p.id, name: p.name, defaultFrom: p.defaultFrom, createdAt: p.createdAt }));
 }

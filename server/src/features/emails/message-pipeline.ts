@@ -1,0 +1,55 @@
+import type { Config } from '../../config.js';
+import type { Db } from '../../db/client.js';
+import type { EmailRow, ProjectRow } from '../../db/schema/index.js';
+import { composeMessage } from '../../mail/compose.js';
+import { signForSender } from '../domains/dkim-signing.js';
+import { marketingExtras } from '../hosted-pages/marketing-extras.js';
+import { returnPathFor } from '../suppressions/return-path.js';
+import { instrumentHtml } from '../tracking/instrument.js';
+import { renderEmailContent } from './email-content.js';
+
+export interface PipelineDeps {
+  db: Db;
+  masterKey: Buffer;
+  config: Pick<Config, 'publicUrl'> & Partial<Config>;
+}
+
+export interface BuiltMessage {
+  raw: Buffer;
+  /** SMTP MAIL FROM: a VERP address on the sending domain's return-path host when there is one. */
+  envelopeFrom: string;
+}
+
+/**
+ * Every outgoing message takes the same steps, each owned by its feature:
+ * render (emails) → footer and List-Unsubscribe for marketing mail (hosted-pages) → open pixel and
+ * signed click links (tracking) → MIME (mail/compose) → DKIM signature (domains) → VERP return path
+ * (suppressions). Caller headers override ours case-insensitively.
+ */
+export async function buildOutgoingMessage(deps: PipelineDeps, project: ProjectRow, email: EmailRow): Promise<BuiltMessage> {
+  const content = await renderEmailContent(deps.config.publicUrl, email);
+  const extras = await marketingExtras(deps, project, email);
+  const html = instrumentHtml(deps, project, email, extras ? content.html + extras.footerHtml : content.html);
+  const text = extras ? content.text + extras.footerText : content.text;
+  const raw = await composeMessage({
+    from: { email: email.fromEmail, name: email.fromName },
+    to: { email: email.toEmail, name: email.toName },
+    replyTo: email.replyTo,
+    subject: content.subject,
+    html,
+    text,
+    messageId: email.messageId!,
+    date: new Date(),
+    headers: mergeHeaders(extras?.headers ?? {}, email.headers ?? {}),
+    attachments: email.attachments,
+  });
+  return { raw: await signForSender(deps, email, raw), envelopeFrom: await returnPathFor(deps, email) };
+}
+
+/** Caller headers replace ours with the same name, whatever its case. */
+export function mergeHeaders(ours: Record<string, string>, callers: Record<string, string>): Record<string, string> {
+  const merged: Record<string, string> = {};
+  const callerNames = new Set(Object.keys(callers).map((k) => k.toLowerCase()));
+  for (const [k, v] of Object.entries(ours)) if (!callerNames.has(k.toLowerCase())) merged[k] = v;
+  return { ...merged, ...callers };
+}
