@@ -5,13 +5,19 @@ import type { AppDeps } from './container.js';
 import { activityRoutes } from './features/activity/activity.routes.js';
 import { adminRoutes } from './features/admin/admin.routes.js';
 import { contactRoutes } from './features/contacts/contacts.routes.js';
+import { domainRoutes } from './features/domains/domains.routes.js';
 import { emailRoutes } from './features/emails/emails.routes.js';
 import { eventRoutes } from './features/events/events.routes.js';
 import { healthRoutes } from './features/health/health.routes.js';
+import { hostedPageRoutes } from './features/hosted-pages/hosted-pages.routes.js';
 import { templateRoutes } from './features/templates/templates.routes.js';
+import { trackingRoutes } from './features/tracking/tracking.routes.js';
 import { memberRoutes } from './features/projects/members.routes.js';
 import { userProjectRoutes } from './features/projects/user-projects.routes.js';
 import { userRoutes } from './features/users/users.routes.js';
+import { snsRoutes } from './features/sns/sns.routes.js';
+import { reputationRoutes } from './features/suppressions/reputation.routes.js';
+import { suppressionRoutes } from './features/suppressions/suppressions.routes.js';
 import { registerErrorHandling } from './http/errors.js';
 import { registerOpenApi } from './http/openapi.js';
 import { registerRateLimit } from './http/rate-limit.js';
@@ -53,7 +59,7 @@ export async function buildApp(deps: AppDeps, opts: AppOptions = {}) {
     request.log.info(
       {
         method: request.method,
-        path: request.url.split('?')[0],
+        path: request.routeOptions.config?.logRoutePattern ? request.routeOptions.url : request.url.split('?')[0],
         status: reply.statusCode,
         ms: Math.round(reply.elapsedTime),
         auth: request.auth?.kind,
@@ -74,10 +80,16 @@ export async function buildApp(deps: AppDeps, opts: AppOptions = {}) {
   await app.register(emailRoutes(deps));
   await app.register(contactRoutes(deps));
   await app.register(templateRoutes(deps));
+  await app.register(domainRoutes(deps));
   await app.register(activityRoutes(deps));
   await app.register(userProjectRoutes(deps));
   await app.register(memberRoutes(deps));
   await app.register(userRoutes(deps));
+  await app.register(snsRoutes(deps));
+  await app.register(suppressionRoutes(deps));
+  await app.register(reputationRoutes(deps));
+  await app.register(trackingRoutes(deps));
+  await app.register(hostedPageRoutes(deps));
   if (opts.adminToken) await app.register(adminRoutes(deps, opts.adminToken));
   return app;
 }

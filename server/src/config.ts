@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { isDnsServer } from './mail/dns.js';
+import { mailConfig, mailEnv, mailProblems, type MailConfig } from './config-mail.js';
 
 // The only module that reads process.env: everything else receives a Config.
 
@@ -26,6 +28,19 @@ const redisUrl = z
   .refine((v) => /^rediss?:\/\//.test(v), 'must start with redis:// or rediss://')
   .refine((v) => URL.canParse(v), 'must be a valid URL');
 
+const dnsServers = z
+  .string()
+  .refine((v) => v.split(',').map((s) => s.trim()).filter(Boolean).every(isDnsServer), 'must be comma-separated IP addresses, each optionally with :port ([ipv6]:port)');
+
+const hostname = z
+  .string()
+  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i, 'must be a host name');
+
+/** SPF mechanisms other than `all` (e.g. `include:_spf.example.com ip4:192.0.2.1`). */
+const spfMechanisms = z
+  .string()
+  .refine((v) => v.trim().split(/\s+/).every((t) => /^[+~?-]?(a|mx|ptr|include|exists|ip4|ip6)([:/][A-Za-z0-9._:/%{}+=-]+)?$/i.test(t)), 'must be SPF mechanisms such as include:… a:… ip4:… (without all)');
+
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -36,7 +51,7 @@ const envSchema = z.object({
     .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// or postgresql:// URL')
     .optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
-  MAIL_TRANSPORT: z.enum(['inbox', 'smtp']).default('inbox'),
+  ...mailEnv,
   SMTP_URL: smtpUrl.optional(),
   SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),
   MASTER_KEY: masterKey.optional(),
@@ -60,6 +75,17 @@ const envSchema = z.object({
   LOGIN_RATE_LIMIT_WINDOW: z.coerce.number().int().min(1).max(86_400).default(900),
   PASSWORD_SCRYPT_LOG_N: z.coerce.number().int().min(14).max(20).default(17),
   SYSTEM_FROM: z.email().optional(),
+  REQUIRE_VERIFIED_DOMAINS: flag.optional(),
+  DNS_SERVERS: dnsServers.optional(),
+  SPF_INCLUDE: spfMechanisms.optional(),
+  MX_HOST: hostname.optional(),
+  SMTP_MX_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  SMTP_MX_HOST: z.string().min(1).default('0.0.0.0'),
+  REPUTATION_BOUNCE_WARN_PERCENT: z.coerce.number().min(0).max(100).default(2),
+  REPUTATION_BOUNCE_PAUSE_PERCENT: z.coerce.number().min(0).max(100).default(5),
+  REPUTATION_COMPLAINT_WARN_PERCENT: z.coerce.number().min(0).max(100).default(0.1),
+  REPUTATION_COMPLAINT_PAUSE_PERCENT: z.coerce.number().min(0).max(100).default(0.3),
+  REPUTATION_MIN_SENT: z.coerce.number().int().min(1).max(10_000_000).default(100),
   TRUST_PROXY: z
     .string()
     .regex(/^(true|false|\d{1,2}|[0-9a-fA-F.:/,\s]+)$/, 'must be true, false, a hop count, or comma-separated proxy IPs/CIDRs')
@@ -85,7 +111,9 @@ export interface Config {
   publicUrl: string;
   dataDir: string;
   database: DatabaseConfig;
-  mail: { transport: 'inbox' | 'smtp'; smtpUrl?: string; smtpPoolSize: number };
+  mail: MailConfig;
+  /** SES feedback through SNS: topics we accept notifications from (empty refuses all). */
+  sns: { topicArns: string[] };
   masterKey: Buffer;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   send: { maxAttempts: number; retryDelaySeconds: number; workerConcurrency: number };
@@ -104,6 +132,18 @@ export interface Config {
     systemFrom: string;
   };
   requestLog: { enabled: boolean; retentionDays: number };
+  /** Sending domains (features/domains): whether `from` must be on a verified domain, and the records we ask for. */
+  domains: { requireVerified: boolean; spfInclude: string; mxHost: string };
+  /** Resolvers used to verify domains, as `ip[:port]`; empty means the system's. */
+  dns: { servers: string[] };
+  /**
+   * Our inbound SMTP listener for bounces, complaints and mailto unsubscribes (off without a port), and
+   * the VERP host used when the sender has no verified domain (MX_HOST, else the public URL's host when
+   * the listener runs here; none means the From address stays the envelope sender).
+   */
+  mx: { port?: number; host: string; verpFallbackHost?: string };
+  /** Reputation guard thresholds (fractions, 0.02 = 2 %) over a rolling 7 days, from minSent emails up. */
+  reputation: { bounceWarn: number; bouncePause: number; complaintWarn: number; complaintPause: number; minSent: number };
   /** Fastify's trustProxy: which X-Forwarded-For hops to believe for the client IP (login throttling, logs). */
   trustProxy: boolean | number | string[];
 }
@@ -127,7 +167,7 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError(problems);
   }
   const e = parsed.data;
-  if (e.MAIL_TRANSPORT === 'smtp' && !e.SMTP_URL) problems.push('SMTP_URL: required when MAIL_TRANSPORT=smtp');
+  problems.push(...mailProblems(e));
   if (e.DATABASE_URL && !e.MASTER_KEY) {
     problems.push('MASTER_KEY: required with DATABASE_URL (32 bytes as hex or base64; e.g. `openssl rand -hex 32`)');
   }
@@ -146,7 +186,8 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl,
     dataDir,
     database,
-    mail: { transport: e.MAIL_TRANSPORT, smtpUrl: e.SMTP_URL, smtpPoolSize: e.SMTP_POOL_SIZE },
+    mail: mailConfig(e),
+    sns: { topicArns: e.SNS_TOPIC_ARNS ?? [] },
     masterKey: key,
     logLevel: e.LOG_LEVEL,
     send: {
@@ -174,6 +215,25 @@ export function loadConfig(env: Env = process.env): Config {
       systemFrom: e.SYSTEM_FROM ?? `no-reply@${new URL(publicUrl).hostname}`,
     },
     requestLog: { enabled: e.REQUEST_LOGGING, retentionDays: e.REQUEST_LOG_RETENTION_DAYS },
+    domains: {
+      // Embedded mode is for trying things out: nobody has DNS for it.
+      requireVerified: e.REQUIRE_VERIFIED_DOMAINS ?? database.kind === 'postgres',
+      spfInclude: e.SPF_INCLUDE?.trim() ?? `a:${new URL(publicUrl).hostname}`,
+      mxHost: (e.MX_HOST ?? new URL(publicUrl).hostname).toLowerCase(),
+    },
+    dns: { servers: (e.DNS_SERVERS ?? '').split(',').map((s) => s.trim()).filter(Boolean) },
+    mx: {
+      port: e.SMTP_MX_PORT,
+      host: e.SMTP_MX_HOST,
+      verpFallbackHost: (e.MX_HOST ?? (e.SMTP_MX_PORT === undefined ? undefined : new URL(publicUrl).hostname))?.toLowerCase(),
+    },
+    reputation: {
+      bounceWarn: e.REPUTATION_BOUNCE_WARN_PERCENT / 100,
+      bouncePause: e.REPUTATION_BOUNCE_PAUSE_PERCENT / 100,
+      complaintWarn: e.REPUTATION_COMPLAINT_WARN_PERCENT / 100,
+      complaintPause: e.REPUTATION_COMPLAINT_PAUSE_PERCENT / 100,
+      minSent: e.REPUTATION_MIN_SENT,
+    },
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
   });
 }

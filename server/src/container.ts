@@ -5,7 +5,11 @@ import { migrateDatabase, openDatabase, type Database, type Db, type OpenOptions
 import { storeInInbox } from './features/emails/emails.service.js';
 import { createRateLimiter, type RateLimiter } from './http/rate-limit.js';
 import { createJobQueue, type JobQueue } from './jobs/queue.js';
+import { createDnsResolver, type DnsResolver } from './mail/dns.js';
+import { createSnsFetcher, type SnsFetcher } from './features/sns/sns-fetcher.js';
+import { createFailoverTransport } from './mail/failover.js';
 import { createInboxTransport } from './mail/inbox.js';
+import { createSesTransport } from './mail/ses.js';
 import { createSmtpTransport } from './mail/smtp.js';
 import type { Transport } from './mail/transport.js';
 
@@ -21,6 +25,10 @@ export interface AppDeps {
   masterKey: Buffer;
   send: Config['send'];
   rateLimiter: RateLimiter;
+  /** Certificate and SubscribeURL fetches for the SNS webhook. */
+  snsFetcher: SnsFetcher;
+  /** Domain verification lookups (DNS_SERVERS). */
+  dns: DnsResolver;
 }
 
 export interface ContainerOverrides {
@@ -28,6 +36,8 @@ export interface ContainerOverrides {
   open?: OpenOptions;
   transport?: Transport;
   clock?: Clock;
+  dns?: DnsResolver;
+  snsFetcher?: SnsFetcher;
 }
 
 export async function createContainer(config: Config, log: Logger, overrides: ContainerOverrides = {}): Promise<AppDeps> {
@@ -35,11 +45,8 @@ export async function createContainer(config: Config, log: Logger, overrides: Co
   await migrateDatabase(database);
   const queue = createJobQueue(database, log);
   await queue.start();
-  const transport =
-    overrides.transport ??
-    (config.mail.transport === 'smtp'
-      ? createSmtpTransport(config.mail.smtpUrl!, config.mail.smtpPoolSize)
-      : createInboxTransport(storeInInbox(database.db)));
+  const clock = overrides.clock ?? systemClock;
+  const transport = overrides.transport ?? createTransport(config, database, clock, log);
   const rateLimiter = await createRateLimiter(config, log);
   return {
     config,
@@ -47,12 +54,29 @@ export async function createContainer(config: Config, log: Logger, overrides: Co
     db: database.db,
     queue,
     transport,
-    clock: overrides.clock ?? systemClock,
+    clock,
     log,
     masterKey: config.masterKey,
     send: config.send,
     rateLimiter,
+    snsFetcher: overrides.snsFetcher ?? createSnsFetcher(),
+    dns: overrides.dns ?? createDnsResolver(config.dns.servers),
   };
+}
+
+/** MAIL_TRANSPORT: one transport, or an ordered list wrapped in failover. */
+function createTransport(config: Config, database: Database, clock: Clock, log: Logger): Transport {
+  const { mail } = config;
+  const make = (name: Config['mail']['transport']): Transport =>
+    name === 'smtp'
+      ? createSmtpTransport(mail.smtpUrl!, mail.smtpPoolSize)
+      : name === 'ses'
+        ? createSesTransport(mail.ses!)
+        : createInboxTransport(storeInInbox(database.db));
+  const transports = mail.transports.map(make);
+  if (transports.length === 1) return transports[0];
+  const now = () => clock.now().getTime();
+  return createFailoverTransport(transports, { failAfter: mail.failoverAfter, recoverySeconds: mail.recoverySeconds, now, log });
 }
 
 export async function closeContainer(deps: AppDeps, opts: { graceful?: boolean; timeoutMs?: number } = {}) {

@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { acquireDataDirLock } from './core/lock-file.js';
 import { newAdminToken, removeAdminEndpoint, writeAdminEndpoint } from './features/admin/admin-token.js';
 import { listProjects } from './features/projects/projects.service.js';
+import { startMxListener } from './features/suppressions/mx-listener.js';
 import { createLogger } from './http/logger.js';
 import { seedDemoProject } from './seed.js';
 import { startWorkers } from './workers.js';
@@ -34,7 +35,10 @@ export async function main(argv: string[], role: 'all' | 'worker' = 'all') {
 
   const deps = await createContainer(config, log);
   const seeded = embedded ? await seedDemoProject(deps) : null;
-  if (role === 'worker' || !apiOnly) await startWorkers(deps);
+  const runsWorker = role === 'worker' || !apiOnly;
+  if (runsWorker) await startWorkers(deps);
+  // Bounces, complaints and mailto unsubscribes (SMTP_MX_PORT) are received where the worker runs.
+  const mx = runsWorker ? await startMxListener(deps) : null;
 
   let app: Awaited<ReturnType<typeof buildApp>> | null = null;
   if (role === 'all') {
@@ -46,9 +50,12 @@ export async function main(argv: string[], role: 'all' | 'worker' = 'all') {
     if (adminToken) writeAdminEndpoint(config.dataDir, port, adminToken);
     // With PORT=0 the configured URL names port 0; show the one actually bound.
     const url = config.port === 0 ? `http://localhost:${port}` : config.publicUrl;
-    if (embedded) printBanner(url, seeded ?? (await listProjects(deps))[0]?.id, config.dataDir);
+    if (embedded) printBanner(url, seeded ?? (await listProjects(deps))[0]?.id, config.dataDir, config.domains.requireVerified);
   }
-  log.info({ role: role === 'worker' ? 'worker' : apiOnly ? 'api' : 'api+worker', database: config.database.kind, transport: deps.transport.name }, 'Mailwright started');
+  log.info(
+    { role: role === 'worker' ? 'worker' : apiOnly ? 'api' : 'api+worker', database: config.database.kind, transport: deps.transport.name, requireVerifiedDomains: config.domains.requireVerified },
+    'Mailwright started',
+  );
 
   let stopping = false;
   onSignal = async (signal: string) => {
@@ -58,6 +65,7 @@ export async function main(argv: string[], role: 'all' | 'worker' = 'all') {
     const force = setTimeout(() => process.exit(1), 25_000).unref();
     try {
       await app?.close();
+      await mx?.close();
       await closeContainer(deps, { graceful: true, timeoutMs: 20_000 });
     } finally {
       if (embedded && role === 'all') removeAdminEndpoint(config.dataDir);
@@ -68,14 +76,16 @@ export async function main(argv: string[], role: 'all' | 'worker' = 'all') {
   };
 }
 
-function printBanner(url: string, projectId: string | undefined, dataDir: string) {
+function printBanner(url: string, projectId: string | undefined, dataDir: string, requireVerifiedDomains: boolean) {
   const lines = [
     '',
     `  Mailwright is running at ${url}`,
     `  Open the dashboard there; the first account you create owns this instance and the demo project.`,
     `  Embedded database and Dev Inbox in ${dataDir} (no mail leaves this machine)`,
     projectId ? `  Show the demo project's API keys:  npm run cli -- project keys ${projectId}` : '',
-    '  Sending domains are not required in embedded mode.',
+    requireVerifiedDomains
+      ? '  Sending domains are required (REQUIRE_VERIFIED_DOMAINS=true): add and verify yours under /domains before sending.'
+      : '  Sending domains are not required (REQUIRE_VERIFIED_DOMAINS=false, the embedded-mode default): any sender address is accepted.',
     '',
   ].filter((l, i, a) => l || i === 0 || i === a.length - 1);
   process.stdout.write(lines.join('\n') + '\n');

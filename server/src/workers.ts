@@ -1,8 +1,11 @@
 import type { AppDeps } from './container.js';
 import { registerActivityJobs } from './features/activity/activity.jobs.js';
 import { registerContactJobs } from './features/contacts/contacts.jobs.js';
+import { registerDomainJobs } from './features/domains/domains.jobs.js';
 import { registerEmailJobs } from './features/emails/emails.jobs.js';
 import { registerIdempotencyJobs } from './features/idempotency/idempotency.jobs.js';
+import { registerSuppressionJobs } from './features/suppressions/suppressions.jobs.js';
+import { registerSnsJobs } from './features/sns/sns.jobs.js';
 
 /** Every job handler a worker process runs, and the periodic maintenance schedules. */
 export async function startWorkers(deps: AppDeps) {
@@ -10,5 +13,8 @@ export async function startWorkers(deps: AppDeps) {
   await registerIdempotencyJobs(deps.queue, deps.db);
   await registerContactJobs(deps.queue, deps.db);
   await registerActivityJobs(deps.queue, deps);
+  await registerDomainJobs(deps.queue, deps);
+  await registerSuppressionJobs(deps.queue, deps);
+  await registerSnsJobs(deps.queue, deps);
   await deps.queue.scheduleMaintenance();
 }

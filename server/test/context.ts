@@ -7,7 +7,7 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { loadConfig, type Env } from '../src/config.js';
-import { closeContainer, createContainer, type AppDeps } from '../src/container.js';
+import { closeContainer, createContainer, type AppDeps, type ContainerOverrides } from '../src/container.js';
 import { openDatabase, type Database } from '../src/db/client.js';
 import { registerContactJobs } from '../src/features/contacts/contacts.jobs.js';
 import { registerEmailJobs } from '../src/features/emails/emails.jobs.js';
@@ -51,7 +51,9 @@ async function openTestDatabase(): Promise<{ database: Database; env: Env; drop?
   return { database: await openDatabase({ kind: 'postgres', url, poolSize: 5 }), env: { DATABASE_URL: url }, drop };
 }
 
-export async function createTestContext(opts: { env?: Env; transport?: Transport; clock?: Clock } = {}): Promise<TestContext> {
+export async function createTestContext(
+  opts: { env?: Env; transport?: Transport; clock?: Clock; overrides?: Omit<ContainerOverrides, 'database'> } = {},
+): Promise<TestContext> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'mailwright-ctx-'));
   const { database, env, drop } = await openTestDatabase();
   const config = loadConfig({
@@ -61,6 +63,8 @@ export async function createTestContext(opts: { env?: Env; transport?: Transport
     SEND_RETRY_DELAY_SECONDS: '1',
     // Cheaper password hashing keeps account tests fast; production uses 2^17 (config default).
     PASSWORD_SCRYPT_LOG_N: '14',
+    // Tests send from made-up domains on both databases; sending-domain tests turn this on themselves.
+    REQUIRE_VERIFIED_DOMAINS: 'false',
     ...env,
     ...opts.env,
   });
@@ -71,7 +75,7 @@ export async function createTestContext(opts: { env?: Env; transport?: Transport
       cb();
     },
   });
-  const deps = await createContainer(config, createLogger('info', sink), { database, transport: opts.transport, clock: opts.clock });
+  const deps = await createContainer(config, createLogger('info', sink), { ...opts.overrides, database, transport: opts.transport, clock: opts.clock });
   const app = await buildApp(deps);
   const bodies: string[] = [];
   const newProject = (name = 'Test project', defaultFrom: string | null = 'sender@example.com') =>

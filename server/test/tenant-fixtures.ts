@@ -1,6 +1,7 @@
 import type { ProjectWithKeys } from '../src/features/projects/projects.service.js';
 import { waitFor, type TestContext } from './context.js';
 import { createUserSession } from './sessions.js';
+import { SNS_WEBHOOK_PATHS } from '../src/features/sns/sns.routes.js';
 
 // Resources of one project ("A") that another project ("B") then tries to reach, and the table
 // that says, for every route with a path parameter, which resource fills it and what B must get.
@@ -19,6 +20,8 @@ export interface TenantFixture {
   userId: string;
   ownerHeaders: Record<string, string>;
   invitationId: string;
+  /** A's sending domain (pending: nothing is published for it). */
+  domainId: string;
   /** Strings only A's data contains: none may appear in anything B reads. */
   markers: string[];
 }
@@ -53,9 +56,11 @@ export async function createTenantFixture(t: TestContext, a: ProjectWithKeys): P
   for (const url of [`/contacts/import/${importJobId}`, `/contacts/bulk/${bulkJobId}`]) {
     await waitFor(async () => ['completed', 'failed'].includes((await t.request('GET', url, { key })).json.state), 15_000, `${url} to finish`);
   }
+  ok(await t.request('POST', '/suppression-list', { key, body: { email: 'a-tenant-suppressed@example.com' } }), 'suppression');
   const owner = await createUserSession(t, { email: 'a-tenant-owner@example.com', memberOf: [{ projectId: a.id, role: 'OWNER' }] });
   const invited = ok(await t.request('POST', `/projects/${a.id}/members`, { key: null, headers: owner.headers, body: { email: 'a-tenant-invitee@example.com' } }), 'invitation');
-  const ids = { contactId: contact.json.id, templateId: template.json.id, emailId, inboxId: inbox.id, importJobId, bulkJobId, userId: owner.userId, invitationId: invited.json.invitation.id };
+  const domain = ok(await t.request('POST', '/domains', { key, body: { domain: 'a-tenant-domain.com' } }), 'domain');
+  const ids = { domainId: domain.json.id, contactId: contact.json.id, templateId: template.json.id, emailId, inboxId: inbox.id, importJobId, bulkJobId, userId: owner.userId, invitationId: invited.json.invitation.id };
   return { ...ids, projectId: a.id, ownerHeaders: owner.headers, eventName: 'a-only-event', field: 'aOnlyField', markers: ['a-tenant', 'A only', 'a-only-event', 'aOnlyField', 'a-secret-value', ...Object.values(ids)] };
 }
 
@@ -76,6 +81,9 @@ export async function snapshotTenant(t: TestContext, a: ProjectWithKeys, f: Tena
     '/events/names',
     `/events/${f.eventName}/usage`,
     '/inbox',
+    '/suppression-list',
+    `/domains/${f.domainId}`,
+    '/domains',
   ];
   const out: Record<string, unknown> = {};
   for (const url of urls) {
@@ -138,10 +146,20 @@ export const PARAM_ROUTES: Record<string, ParamRouteCase> = {
   'DELETE /contacts/fields/{field}': { params: (f) => ({ field: f.field }), expect: { kind: 'own-scope', check: emptyOf('contactsUpdated', 0) } },
   'GET /events/{eventName}/usage': { params: (f) => ({ eventName: f.eventName }), expect: { kind: 'own-scope', check: emptyOf('totalCount', 0) } },
   'DELETE /events/{eventName}': { params: (f) => ({ eventName: f.eventName }), expect: { kind: 'own-scope', check: emptyOf('deletedCount', 0) } },
+  'GET /domains/{id}': { params: (f) => ({ id: f.domainId }), expect: notFound },
+  'GET /domains/{id}/verify': { params: (f) => ({ id: f.domainId }), expect: notFound },
+  'DELETE /domains/{id}': { params: (f) => ({ id: f.domainId }), expect: notFound },
+  // Plunk's alias: only the caller's own project id exists there.
+  'GET /domains/project/{projectId}': { params: (f) => ({ projectId: f.projectId }), expect: notFound },
+  // An address is a name in the caller's own list: B has not listed A's address, so there is nothing to delete.
+  'DELETE /suppression-list/{email}': { params: () => ({ email: 'a-tenant-suppressed@example.com' }), expect: notFound },
   // Projects and members (dashboard): never reachable with a key. Membership rules are tested in features/projects.
+  'GET /users/@me/projects/{id}': { params: projectA, expect: sessionOnly },
   'PATCH /users/@me/projects/{id}': { params: projectA, body: { name: 'hijacked' }, expect: sessionOnly },
   'DELETE /users/@me/projects/{id}': { params: projectA, expect: sessionOnly },
   'GET /users/@me/projects/{id}/keys': { params: projectA, expect: sessionOnly },
+  'GET /users/@me/projects/{id}/security': { params: projectA, expect: sessionOnly },
+  'POST /users/@me/projects/{id}/resume-marketing': { params: projectA, expect: sessionOnly },
   'POST /users/@me/projects/{id}/regenerate-keys': { params: projectA, expect: sessionOnly },
   'GET /projects/{id}/members': { params: projectA, expect: sessionOnly },
   'POST /projects/{id}/members': { params: projectA, body: { email: 'hijacker@example.com', role: 'ADMIN' }, expect: sessionOnly },
@@ -159,8 +177,11 @@ export const isSessionOnly = (path: string) => path.startsWith('/users/') || pat
  */
 export const ECHOES_CALLER_INPUT = new Set(['GET /activity', 'GET /activity/requests']);
 
-/** Every value B puts in a path while probing A's resources. */
-export const probedValues = (f: TenantFixture) => Object.values(PARAM_ROUTES).flatMap((c) => Object.values(c.params(f)));
+/** Every value B puts in a path while probing A's resources, also as the request log shows it (URL-encoded). */
+export const probedValues = (f: TenantFixture) =>
+  Object.values(PARAM_ROUTES)
+    .flatMap((c) => Object.values(c.params(f)))
+    .flatMap((v) => (encodeURIComponent(v) === v ? [v] : [v, encodeURIComponent(v)]));
 
 /** Routes that are not key-authenticated API routes (or accept the public key by design). */
 export const PUBLIC_KEY_EXEMPT = new Set([
@@ -168,6 +189,26 @@ export const PUBLIC_KEY_EXEMPT = new Set([
   // Accounts (features/users): public (/auth/* check the Origin only), never key-authenticated; covered by their own tests.
   'GET /config', 'POST /auth/signup', 'POST /auth/login', 'POST /auth/logout', 'POST /auth/request-password-reset', 'POST /auth/reset-password',
 ]);
+
+/**
+ * Registered paths that are deliberately absent from the OpenAPI document because they are not API
+ * routes: no key or session, the signed token in the path is the only credential (it names one
+ * contact, whose row names the project), and a bad token changes nothing. Tested in their features.
+ */
+export const TOKEN_PAGES = new Set([
+  // Hosted pages (features/hosted-pages): GET shows, POST changes the contact's subscription.
+  '/unsubscribe/{token}', '/subscribe/{token}', '/manage/{token}',
+  // Open pixel and click redirect (features/tracking): GET /t/o/* and GET /t/c/*. The route drawing
+  // without common prefixes shows wildcard routes flat, as "/*"; tracking.test.ts checks that these
+  // two are the app's only wildcard routes, so nothing else hides behind this entry.
+  '/*',
+]);
+
+/**
+ * Provider webhooks, absent from the OpenAPI document on purpose: no key or session, each message is
+ * signed by the provider and names its own email, so there is no project to cross. Tested in features/sns.
+ */
+export const SIGNED_WEBHOOKS = new Set(SNS_WEBHOOK_PATHS);
 
 export interface Route {
   method: string;

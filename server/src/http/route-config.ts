@@ -8,6 +8,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Token bucket shared by the routes that name it (http/rate-limit.ts); unset → not rate limited. */
     rateLimitBucket?: RateLimitBucket;
+    /** The path holds a credential (a signed link token): request logs show the route pattern instead. */
+    logRoutePattern?: boolean;
   }
 }
 

@@ -8,6 +8,12 @@ export interface JobPayloads {
   'contacts.bulk': { jobId: string };
   'contacts.merge-counts': Record<string, never>;
   'activity.purge-request-log': Record<string, never>;
+  /** Re-checks the DNS records of every sending domain. */
+  'domain.verify': Record<string, never>;
+  /** Reputation guard: rolling bounce and complaint rates per project; warns and pauses marketing. */
+  'reputation.check': Record<string, never>;
+  /** Drops SNS receipts older than a week. */
+  'sns.purge-receipts': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 
@@ -27,6 +33,12 @@ export const JOBS: Record<JobName, JobDefinition> = {
   'contacts.merge-counts': { queue: { expireInSeconds: 300, retryLimit: 1, retryDelay: 30, retryBackoff: false }, cron: '* * * * *' },
   // Daily: API request rows past REQUEST_LOG_RETENTION_DAYS, and expired sessions.
   'activity.purge-request-log': { queue: { expireInSeconds: 1800, retryLimit: 2, retryDelay: 300, retryBackoff: false }, cron: '41 3 * * *' },
+  // Every 5 minutes: a domain that lost a record stops being VERIFIED (and stops signing).
+  'domain.verify': { queue: { expireInSeconds: 600, retryLimit: 1, retryDelay: 60, retryBackoff: false }, cron: '*/5 * * * *' },
+  // Every 10 minutes: 7-day bounce and complaint rates per project (features/suppressions/reputation.service.ts).
+  'reputation.check': { queue: { expireInSeconds: 600, retryLimit: 1, retryDelay: 60, retryBackoff: false }, cron: '*/10 * * * *' },
+  // Daily: SNS receipts (features/sns) older than a week.
+  'sns.purge-receipts': { queue: { expireInSeconds: 600, retryLimit: 2, retryDelay: 300, retryBackoff: false }, cron: '23 4 * * *' },
 };
 
 /** Higher runs first: transactional mail keeps priority over workflows and campaigns. */

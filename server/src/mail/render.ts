@@ -1,4 +1,5 @@
 import { Liquid, Tag, type TagToken, type TopLevelToken } from 'liquidjs';
+import { contactToken } from '../core/contact-token.js';
 
 // `include`/`render`/`layout` must never read server files: give Liquid a file system with nothing in it.
 const noFiles = {
@@ -73,15 +74,17 @@ export function validateTemplate(source: string): TemplateProblem | null {
 }
 
 /**
- * Links to the contact's hosted pages, available to every template. The pages themselves are served
- * by a later feature (hosted unsubscribe/subscribe/manage); the URLs are fixed here so mail sent now keeps working.
+ * Links to the contact's hosted pages (features/hosted-pages), available to every template. Each carries
+ * the contact's signed token (core/contact-token.ts), never the raw id; `?e=` names the email the link
+ * came in, so an unsubscribe is attributed to it (the server checks that email belongs to the contact).
  */
-export function contactPageUrls(publicUrl: string, contactId: string) {
-  const id = encodeURIComponent(contactId);
+export function contactPageUrls(publicUrl: string, masterKey: Buffer, contactId: string, emailId?: string) {
+  const token = contactToken(masterKey, contactId);
+  const e = emailId ? `?e=${encodeURIComponent(emailId)}` : '';
   return {
-    unsubscribeUrl: `${publicUrl}/unsubscribe/${id}`,
-    subscribeUrl: `${publicUrl}/subscribe/${id}`,
-    manageUrl: `${publicUrl}/manage/${id}`,
+    unsubscribeUrl: `${publicUrl}/unsubscribe/${token}${e}`,
+    subscribeUrl: `${publicUrl}/subscribe/${token}`,
+    manageUrl: `${publicUrl}/manage/${token}${e}`,
   };
 }
 

@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, waitFor, type TestContext } from '../../../test/context.js';
 import { startSmtpSink } from '../../../test/smtp-sink.js';
+import { contactToken } from '../../core/contact-token.js';
 import { emails } from '../../db/schema/index.js';
 
 // What the worker puts into the MIME message: attachments, inline parts, template rendering.
@@ -84,14 +85,17 @@ describe('rendering templates in the worker', () => {
     const res = await send({ to: 'reader@example.com', template, data: { name: 'Ann', vip: true, items: ['tea', 'cake'] } });
     expect(res.status).toBe(200);
     const contactId = res.json.data.emails[0].contact.id;
-    const { message } = await delivered(res);
+    const { id, message } = await delivered(res);
     const m = message.parsed;
     expect(m.subject).toBe('VIP news for Ann');
     expect(m.from?.value[0]).toMatchObject({ name: 'Acme News', address: 'news@acme.test' });
     expect(m.html).toContain('<li>1: TEA</li><li>2: CAKE</li>');
-    expect(m.html).toContain(`href="https://mail.acme.test/unsubscribe/${contactId}"`);
-    expect(m.html).toContain(`href="https://mail.acme.test/manage/${contactId}"`);
-    expect(m.html).toContain(`href="https://mail.acme.test/subscribe/${contactId}"`);
+    // Signed contact tokens, never the raw contact id (features/hosted-pages serves these pages).
+    const token = contactToken(t.deps.masterKey, contactId);
+    expect(m.html).toContain(`href="https://mail.acme.test/unsubscribe/${token}?e=${id}"`);
+    expect(m.html).toContain(`href="https://mail.acme.test/manage/${token}?e=${id}"`);
+    expect(m.html).toContain(`href="https://mail.acme.test/subscribe/${token}"`);
+    expect(m.html).not.toContain(contactId);
   });
 
   it('ignores reserved link keys passed in data', async () => {

@@ -5,13 +5,13 @@ import type { EmailRow } from '../../db/schema/index.js';
 import { PRIORITY } from '../../jobs/catalog.js';
 import type { JobQueue } from '../../jobs/queue.js';
 import { RenderError } from '../../mail/render.js';
-import { TransportError, type Transport } from '../../mail/transport.js';
+import { TransportError, type SendResult, type Transport } from '../../mail/transport.js';
 import { recordEvents } from '../events/events.service.js';
 import { AppError } from '../../core/errors.js';
 import { findProject } from '../projects/projects.service.js';
 import { recordHardBounce, suppressionBeforeHandoff } from '../suppressions/delivery-gate.js';
 import { buildOutgoingMessage, type BuiltMessage } from './message-pipeline.js';
-import { claimEmailForSending, settleEmail } from './emails.queries.js';
+import { claimEmailForSending, recordProviderMessageId, settleEmail } from './emails.queries.js';
 import { assertSenderAllowed } from './sender-policy.js';
 
 export interface DeliveryDeps {
@@ -34,7 +34,7 @@ export async function deliverEmail(deps: DeliveryDeps, emailId: string): Promise
 
   const project = await findProject(deps.db, email.projectId);
   if (!project) return; // deleted with its emails
-  const blocked = await suppressionBeforeHandoff(deps.db, email);
+  const blocked = await suppressionBeforeHandoff(deps.db, email, project);
   if (blocked) {
     await settleEmail(deps.db, email.id, 'SUPPRESSED', blocked);
     return;
@@ -50,7 +50,7 @@ export async function deliverEmail(deps: DeliveryDeps, emailId: string): Promise
   }
 
   try {
-    const { response } = await deps.transport.send({
+    const result = await deps.transport.send({
       emailId: email.id,
       projectId: email.projectId,
       messageId: email.messageId!,
@@ -58,16 +58,19 @@ export async function deliverEmail(deps: DeliveryDeps, emailId: string): Promise
       envelope: { from: built.envelopeFrom, to: [email.toEmail] },
       raw: built.raw,
     });
-    await markSent(deps, email, response);
+    await markSent(deps, email, result);
   } catch (err) {
     await handleSendFailure(deps, email, err);
   }
 }
 
-async function markSent(deps: DeliveryDeps, email: EmailRow, response: string) {
+async function markSent(deps: DeliveryDeps, email: EmailRow, result: SendResult) {
   await deps.db.transaction(async (tx) => {
-    const settled = await settleEmail(tx, email.id, 'SENT', `Accepted by ${deps.transport.name}: ${response}`.slice(0, 1000));
+    const via = result.transport ?? deps.transport.name;
+    const settled = await settleEmail(tx, email.id, 'SENT', `Accepted by ${via}: ${result.response}`.slice(0, 1000));
     if (!settled) return;
+    // The provider's id is how its later notifications (SES via SNS) find this email.
+    if (result.providerMessageId) await recordProviderMessageId(tx, email.id, result.providerMessageId);
     await recordEvents(tx, [
       {
         projectId: email.projectId,
@@ -85,8 +88,11 @@ async function handleSendFailure(deps: DeliveryDeps, email: EmailRow, err: unkno
   if (te.permanent) {
     // The receiving server refused the recipient for good (SMTP 5xx): a hard bounce.
     await deps.db.transaction(async (tx) => {
-      const settled = await settleEmail(tx, email.id, 'FAILED', te.message.slice(0, 1000));
-      if (settled) await recordHardBounce(tx, settled, te.message.slice(0, 1000));
+      // Only a refusal of the recipient is a bounce (BOUNCED, address suppressed); a refused message or
+      // account says nothing about the address (FAILED).
+      const reason = te.message.slice(0, 1000);
+      const settled = await settleEmail(tx, email.id, te.recipientRejected ? 'BOUNCED' : 'FAILED', reason);
+      if (settled && te.recipientRejected) await recordHardBounce(tx, settled, reason);
     });
     return;
   }

@@ -30,7 +30,7 @@ const send = (body: unknown) => t.request('POST', '/v1/send', { body });
 const settled = (id: string) =>
   waitFor(async () => {
     const res = await t.request('GET', `/emails/${id}`);
-    return ['SENT', 'FAILED'].includes(res.json.status) ? res.json : null;
+    return ['SENT', 'FAILED', 'BOUNCED'].includes(res.json.status) ? res.json : null;
   }, 20_000, `email ${id} to settle`);
 const arrivedFor = (address: string) => sink.messages.filter((m) => m.envelopeTo.includes(address));
 
@@ -78,10 +78,10 @@ describe('delivery through SMTP', () => {
     expect(rows).toHaveLength(1);
   });
 
-  it('fails an email with the server reply when the recipient is refused with 550', async () => {
+  it('bounces an email with the server reply when the recipient is refused with 550', async () => {
     const res = await send({ to: 'reject-me@example.com', subject: 'S', body: '<p>B</p>' });
     const email = await settled(res.json.data.emails[0].email);
-    expect(email.status).toBe('FAILED');
+    expect(email.status).toBe('BOUNCED');
     expect(email.reason).toMatch(/550/);
     expect(email.reason).toMatch(/mailbox unavailable/);
     expect(arrivedFor('reject-me@example.com')).toHaveLength(0);

@@ -97,6 +97,27 @@ export async function settleEmail(
   return row;
 }
 
+/** Emails of the project not yet handed to a transport (PENDING or SENDING) whose sender is on `domain` or a subdomain of it. */
+export async function countQueuedEmailsFromDomain(db: Executor, projectId: string, domain: string): Promise<number> {
+  const host = sql`lower(split_part(${emails.fromEmail}, '@', 2))`;
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(emails)
+    .where(
+      and(
+        eq(emails.projectId, projectId),
+        or(eq(emails.status, 'PENDING'), eq(emails.status, 'SENDING')),
+        sql`(${host} = ${domain} or right(${host}, ${domain.length + 1}) = ${'.' + domain})`,
+      ),
+    );
+  return row?.n ?? 0;
+}
+
+/** The transport's own id for an email it accepted (SES MessageId), for matching its notifications. */
+export async function recordProviderMessageId(db: Executor, id: string, providerMessageId: string): Promise<void> {
+  await db.update(emails).set({ providerMessageId }).where(eq(emails.id, id));
+}
+
 export async function insertInboxMessage(db: Executor, row: typeof inboxMessages.$inferInsert): Promise<void> {
   await db.insert(inboxMessages).values(row);
 }

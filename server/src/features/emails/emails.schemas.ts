@@ -23,13 +23,23 @@ export const FORBIDDEN_HEADERS = new Set([
   'dkim-signature', 'authentication-results', 'mime-version', 'content-type', 'content-transfer-encoding',
 ]);
 
-const headerName = z
-  .string()
-  .min(1)
-  .max(128)
-  .refine((v) => !HEADER_UNSAFE.test(v), noInjection)
-  .refine((v) => /^[!-9;-~]+$/.test(v), { message: 'must be printable ASCII without spaces or ":"' })
-  .refine((v) => !FORBIDDEN_HEADERS.has(v.toLowerCase()), { message: 'this header is set by Mailwright and cannot be overridden' });
+/** Why a caller may not use `name` as a header, or null. */
+function headerNameProblem(name: string): string | null {
+  if (!name.length || name.length > 128) return 'header names must be 1 to 128 characters';
+  if (HEADER_UNSAFE.test(name)) return 'must not contain line breaks (CR/LF) or NUL';
+  if (!/^[!-9;-~]+$/.test(name)) return 'must be printable ASCII without spaces or ":"';
+  if (FORBIDDEN_HEADERS.has(name.toLowerCase())) return `"${name}" is set by Mailwright and cannot be overridden`;
+  return null;
+}
+
+// Names are checked here rather than as record keys so each refusal carries its path (`headers.Bcc`)
+// and its own message.
+const customHeaders = z.record(z.string(), headerText(998)).superRefine((headers, ctx) => {
+  for (const name of Object.keys(headers)) {
+    const problem = headerNameProblem(name);
+    if (problem) ctx.addIssue({ code: 'custom', path: [name], message: problem });
+  }
+});
 
 export const MAX_ATTACHMENTS = 10;
 /** 10 MB decoded, measured on the base64 text as Plunk does. */
@@ -76,12 +86,14 @@ export const sendBody = z.object({
   from: address.optional(),
   name: headerText(256).optional(),
   reply: emailAddress.optional(),
-  headers: z.record(headerName, headerText(998)).optional(),
+  headers: customHeaders.optional(),
   data: z
     .record(z.string(), z.unknown())
     .refine((v) => !containsNul(v), { message: 'must not contain NUL characters' })
     .optional(),
   subscribed: z.boolean().optional(),
+  // Plunk's per-email override of the project's tracking mode: true/false wins, absent follows the project.
+  tracking: z.boolean().optional().meta({ description: "Open and click tracking for this email: `true` or `false` overrides the project's tracking mode; omit it to follow the project." }),
   // Sent by Plunk's SDK; only HTML bodies are supported.
   type: z.enum(['html', 'markdown']).optional(),
   attachments: attachments.optional(),

@@ -1,7 +1,7 @@
 import { isUuid } from '../../core/ids.js';
 import { notFound } from '../../core/errors.js';
 import { decodeTimeCursor, encodeTimeCursor } from '../../core/signed-cursor.js';
-import type { Db } from '../../db/client.js';
+import type { Db, Executor } from '../../db/client.js';
 import type { EmailRow, EmailStatus } from '../../db/schema/index.js';
 import { renderEmailContent } from './email-content.js';
 import type { OutgoingMessage } from '../../mail/transport.js';
@@ -35,9 +35,9 @@ export async function listEmails(
 }
 
 /** The body as delivered (see email-content.ts); null when the template no longer renders. */
-async function renderedContent(publicUrl: string, email: EmailRow): Promise<{ html: string | null; text: string | null }> {
+async function renderedContent(publicUrl: string, masterKey: Buffer, email: EmailRow): Promise<{ html: string | null; text: string | null }> {
   try {
-    const { html, text } = await renderEmailContent(publicUrl, email);
+    const { html, text } = await renderEmailContent(publicUrl, masterKey, email);
     return { html, text };
   } catch {
     return { html: null, text: null };
@@ -45,7 +45,7 @@ async function renderedContent(publicUrl: string, email: EmailRow): Promise<{ ht
 }
 
 
-export async function getEmail(deps: Pick<EmailReadDeps, 'db' | 'config'>, projectId: string, id: string) {
+export async function getEmail(deps: Pick<EmailReadDeps, 'db' | 'config' | 'masterKey'>, projectId: string, id: string) {
   const email = isUuid(id) ? await q.findEmail(deps.db, projectId, id) : undefined;
   if (!email) throw notFound('EMAIL_NOT_FOUND', 'Email', id);
   return {
@@ -63,8 +63,20 @@ export async function getEmail(deps: Pick<EmailReadDeps, 'db' | 'config'>, proje
     createdAt: email.createdAt,
     sentAt: email.sentAt,
     failedAt: email.failedAt,
+    deliveredAt: email.deliveredAt,
+    bouncedAt: email.bouncedAt,
+    bounceType: email.bounceType,
+    complainedAt: email.complainedAt,
+    marketing: email.marketing,
     updatedAt: email.updatedAt,
-    ...(await renderedContent(deps.config.publicUrl, email)),
+    // Totals include machine hits (privacy proxies, scanners, prefetch); first timestamps are human only.
+    opens: email.opens,
+    humanOpens: email.humanOpens,
+    clicks: email.clicks,
+    humanClicks: email.humanClicks,
+    openedAt: email.openedAt,
+    clickedAt: email.clickedAt,
+    ...(await renderedContent(deps.config.publicUrl, deps.masterKey, email)),
   };
 }
 
@@ -90,4 +102,16 @@ export async function getInboxMessage(db: Db, projectId: string, id: string) {
   const row = isUuid(id) ? await q.findInboxMessage(db, projectId, id) : undefined;
   if (!row) throw notFound('RESOURCE_NOT_FOUND', 'Inbox message', id);
   return row;
+}
+
+/** Whether a sending domain is still needed: emails from it (or a subdomain) are waiting to be delivered. */
+export async function countQueuedEmailsFromDomain(db: Executor, projectId: string, domain: string): Promise<number> {
+  return q.countQueuedEmailsFromDomain(db, projectId, domain);
+}
+
+/** True when `emailId` is an email of this project sent to this contact (attributing unsubscribes). */
+export async function isEmailOfContact(db: Db, projectId: string, emailId: string, contactId: string): Promise<boolean> {
+  if (!isUuid(emailId)) return false;
+  const email = await q.findEmail(db, projectId, emailId);
+  return email?.contactId === contactId;
 }

@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.js';
 import type { EmailRow, ProjectRow } from '../../db/schema/index.js';
 import { composeMessage } from '../../mail/compose.js';
 import { signForSender } from '../domains/dkim-signing.js';
-import { marketingExtras } from '../hosted-pages/marketing-extras.js';
+import { marketingExtras, withFooter } from '../hosted-pages/marketing-extras.js';
 import { returnPathFor } from '../suppressions/return-path.js';
 import { instrumentHtml } from '../tracking/instrument.js';
 import { renderEmailContent } from './email-content.js';
@@ -27,9 +27,9 @@ export interface BuiltMessage {
  * (suppressions). Caller headers override ours case-insensitively.
  */
 export async function buildOutgoingMessage(deps: PipelineDeps, project: ProjectRow, email: EmailRow): Promise<BuiltMessage> {
-  const content = await renderEmailContent(deps.config.publicUrl, email);
+  const content = await renderEmailContent(deps.config.publicUrl, deps.masterKey, email);
   const extras = await marketingExtras(deps, project, email);
-  const html = instrumentHtml(deps, project, email, extras ? content.html + extras.footerHtml : content.html);
+  const html = instrumentHtml(deps, project, email, extras ? withFooter(content.html, extras.footerHtml) : content.html);
   const text = extras ? content.text + extras.footerText : content.text;
   const raw = await composeMessage({
     from: { email: email.fromEmail, name: email.fromName },

@@ -6,6 +6,7 @@ import type { JobQueue } from '../../jobs/queue.js';
 import { recordActivity, type ProjectActionContext } from '../activity/activity.service.js';
 import { renderDataFor, upsertContact } from '../contacts/contacts.service.js';
 import { recordContactUpsertEffects } from '../events/events.service.js';
+import { describeSuppression, findSuppressions } from '../suppressions/suppressions.service.js';
 import { getTemplate } from '../templates/templates.service.js';
 import type { SendBody } from './emails.schemas.js';
 import { insertEmail } from './emails.queries.js';
@@ -77,6 +78,9 @@ export async function acceptSend(deps: SendDeps, ctx: ProjectActionContext & { p
 
   return deps.db.transaction(async (tx) => {
     const accepted: { contact: { id: string; email: string }; email: string }[] = [];
+    // A suppressed recipient still gets its email row (SUPPRESSED, with the reason) but no delivery job.
+    const suppressed = await findSuppressions(tx, ctx.projectId, recipients.map((r) => r.email));
+    const suppressedIds = new Set<string>();
     for (const to of recipients) {
       const data = to.name ? { ...(body.data ?? {}), name: to.name } : body.data;
       const result = await upsertContact(tx, {
@@ -89,10 +93,14 @@ export async function acceptSend(deps: SendDeps, ctx: ProjectActionContext & { p
       await recordContactUpsertEffects(tx, ctx, result);
       const { contact } = result;
       assertMayReceive(template, contact);
+      const listed = suppressed.get(contact.email.toLowerCase());
       const email = await insertEmail(tx, {
         projectId: ctx.projectId,
         contactId: contact.id,
         sourceType: 'TRANSACTIONAL',
+        // MARKETING templates make marketing mail (List-Unsubscribe, footer); campaigns and workflows set it too.
+        marketing: template?.type === 'MARKETING',
+        trackingOverride: body.tracking ?? null,
         toEmail: contact.email,
         toName: to.name ?? null,
         fromEmail: sender.email,
@@ -105,8 +113,10 @@ export async function acceptSend(deps: SendDeps, ctx: ProjectActionContext & { p
         attachments,
         renderData: renderDataFor(contact, result.temporaryData),
         requestId: ctx.requestId ?? null,
+        ...(listed ? { status: 'SUPPRESSED' as const, statusReason: describeSuppression(listed), attachments: null } : {}),
       });
-      await deps.queue.enqueue('email.send', { emailId: email.id }, { tx, priority: PRIORITY.transactional });
+      if (listed) suppressedIds.add(email.id);
+      else await deps.queue.enqueue('email.send', { emailId: email.id }, { tx, priority: PRIORITY.transactional });
       accepted.push({ contact: { id: contact.id, email: contact.email }, email: email.id });
     }
     await recordActivity(
@@ -116,8 +126,8 @@ export async function acceptSend(deps: SendDeps, ctx: ProjectActionContext & { p
         actor: ctx.actor,
         requestId: ctx.requestId,
         ip: ctx.ip,
-        type: 'email.queued',
-        summary: `Email "${content.subject.slice(0, 120)}" queued to ${a.contact.email}`,
+        type: suppressedIds.has(a.email) ? 'email.suppressed' : 'email.queued',
+        summary: `Email "${content.subject.slice(0, 120)}" ${suppressedIds.has(a.email) ? 'not sent (suppressed)' : 'queued'} to ${a.contact.email}`,
         metadata: { emailId: a.email, contactId: a.contact.id, ...(template ? { templateId: template.id } : {}) },
       })),
     );

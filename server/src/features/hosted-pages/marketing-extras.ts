@@ -1,5 +1,10 @@
+import { contactToken } from '../../core/contact-token.js';
 import type { EmailRow, ProjectRow } from '../../db/schema/index.js';
+import { contactPageUrls } from '../../mail/render.js';
+import { returnPathHostFor } from '../domains/return-path-host.service.js';
 import type { PipelineDeps } from '../emails/message-pipeline.js';
+import { escapeHtml } from './pages.js';
+import { fill, stringsFor } from './strings.js';
 
 export interface MarketingExtras {
   headers: Record<string, string>;
@@ -7,7 +12,65 @@ export interface MarketingExtras {
   footerText: string;
 }
 
-/** List-Unsubscribe headers, Precedence and the footer for marketing mail; null for transactional (stub). */
-export async function marketingExtras(_deps: PipelineDeps, _project: ProjectRow, _email: EmailRow): Promise<MarketingExtras | null> {
-  return null;
+/** Where `mailto:` unsubscribes go: the MX listener takes `unsubscribe+<token>@<host>` (features/smtp-ingress). */
+export const UNSUBSCRIBE_PREFIX = 'unsubscribe+';
+
+/**
+ * The mailbox host for `mailto:` unsubscribes: the verified sending domain's return-path host (its MX
+ * points at our listener), else MX_HOST, else the public URL's host when the listener runs here. Null
+ * when nobody would receive the message: then only the HTTPS link is offered.
+ */
+async function unsubscribeMailHost(deps: PipelineDeps, email: EmailRow): Promise<string | null> {
+  return (await returnPathHostFor(deps.db, email.projectId, email.fromEmail)) ?? deps.config.mx?.verpFallbackHost ?? null;
+}
+
+const hasHeader = (headers: Record<string, string> | null, name: string) => Object.keys(headers ?? {}).some((k) => k.toLowerCase() === name);
+
+/**
+ * List-Unsubscribe headers (RFC 2369 + RFC 8058 one-click), Precedence and the footer for marketing
+ * mail (DECISIONS §4); null for transactional mail, which carries none of them. The footer is in the
+ * project's language and shows its postal address (CAN-SPAM, mailbox-provider bulk rules).
+ */
+export async function marketingExtras(deps: PipelineDeps, project: ProjectRow, email: EmailRow): Promise<MarketingExtras | null> {
+  if (!email.marketing) return null;
+  const { unsubscribeUrl, manageUrl } = contactPageUrls(deps.config.publicUrl, deps.masterKey, email.contactId, email.id);
+  const headers: Record<string, string> = {
+    Precedence: 'bulk',
+    'Auto-Submitted': 'auto-generated',
+    'X-Auto-Response-Suppress': 'All',
+  };
+  // A caller who brings either List-Unsubscribe header brings the pair: we never claim one-click for a
+  // URL we do not serve, nor leave our URL beside theirs.
+  if (!hasHeader(email.headers, 'list-unsubscribe') && !hasHeader(email.headers, 'list-unsubscribe-post')) {
+    const host = await unsubscribeMailHost(deps, email);
+    const mailto = host ? `, <mailto:${UNSUBSCRIBE_PREFIX}${contactToken(deps.masterKey, email.contactId)}@${host}>` : '';
+    headers['List-Unsubscribe'] = `<${unsubscribeUrl}>${mailto}`;
+    headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
+  }
+  return { headers, ...footer(project, unsubscribeUrl, manageUrl) };
+}
+
+/** The footer goes inside the document (before `</body>`) when the body is a whole document, else at the end. */
+export function withFooter(html: string, footerHtml: string): string {
+  const end = [...html.matchAll(/<\/body\b/gi)].at(-1)?.index;
+  return end === undefined ? html + footerHtml : html.slice(0, end) + footerHtml + html.slice(end);
+}
+
+function footer(project: ProjectRow, unsubscribeUrl: string, manageUrl: string): Pick<MarketingExtras, 'footerHtml' | 'footerText'> {
+  const { t } = stringsFor(project.language);
+  const address = project.postalAddress?.trim();
+  const sender = fill(address ? t.footerReason : t.footerNoAddress, { project: project.name });
+  const addressLines = address ? address.split(/\r?\n/).map((l) => l.trim()).filter(Boolean) : [];
+  const small = 'font-family:Arial,Helvetica,sans-serif;font-size:12px;line-height:18px;color:#6b7280';
+  const link = 'color:#6b7280;text-decoration:underline';
+  const footerHtml = [
+    `<div style="margin:32px 0 0;padding:16px 0 0;border-top:1px solid #e5e7eb;text-align:center;${small}">`,
+    `<p style="margin:0 0 8px;${small}">${escapeHtml(sender)}</p>`,
+    addressLines.length ? `<p style="margin:0 0 8px;${small}">${addressLines.map(escapeHtml).join('<br>')}</p>` : '',
+    `<p style="margin:0;${small}"><a href="${escapeHtml(unsubscribeUrl)}" style="${link}">${escapeHtml(t.unsubscribe)}</a>`,
+    ` &middot; <a href="${escapeHtml(manageUrl)}" style="${link}">${escapeHtml(t.managePreferences)}</a></p>`,
+    '</div>',
+  ].join('');
+  const footerText = ['', '', sender, ...addressLines, `${t.unsubscribe}: ${unsubscribeUrl}`, `${t.managePreferences}: ${manageUrl}`].join('\n');
+  return { footerHtml, footerText };
 }

@@ -9,12 +9,13 @@ import {
   projectIdParams,
   projectKeysResponse,
   projectNameBody,
+  projectSettingsBody,
   regeneratedKeysResponse,
   toUserProjectJson,
   userProjectListResponse,
   userProjectResponse,
 } from './user-projects.schemas.js';
-import { createMyProject, deleteMyProject, getMyProjectKeys, listMyProjects, regenerateMyProjectKeys, renameMyProject } from './user-projects.service.js';
+import { createMyProject, deleteMyProject, getMyProject, getMyProjectKeys, listMyProjects, regenerateMyProjectKeys, updateMyProject } from './user-projects.service.js';
 
 /** The audit context of a session request: the logged-in user is the actor. */
 export function userContext(request: FastifyRequest): UserActionContext {
@@ -36,10 +37,15 @@ export const userProjectRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async
     return reply.status(201).send({ ...created, createdAt: created.createdAt.toISOString() });
   });
 
+  app.get('/users/@me/projects/:id', { onRequest, schema: { tags, security, params: projectIdParams, response: { 200: userProjectResponse } } }, async (request) =>
+    toUserProjectJson(await getMyProject(deps, sessionUser(request).id, request.params.id)),
+  );
+
+  // Name and settings (tracking mode, postal address for marketing footers, hosted-page language): ADMIN+.
   app.patch(
     '/users/@me/projects/:id',
-    { onRequest, schema: { tags, security, params: projectIdParams, body: projectNameBody, response: { 200: userProjectResponse } } },
-    async (request) => toUserProjectJson(await renameMyProject(deps, userContext(request), request.params.id, request.body.name)),
+    { onRequest, schema: { tags, security, params: projectIdParams, body: projectSettingsBody, response: { 200: userProjectResponse } } },
+    async (request) => toUserProjectJson(await updateMyProject(deps, userContext(request), request.params.id, request.body)),
   );
 
   app.delete('/users/@me/projects/:id', { onRequest, schema: { tags, security, params: projectIdParams, response: { 200: okResponse } } }, async (request) => {

@@ -14,11 +14,46 @@ export const projectName = z
 
 export const projectNameBody = z.object({ name: projectName });
 
+export const TRACKING_MODES = ['ENABLED', 'DISABLED', 'MARKETING_ONLY'] as const;
+/** Languages the hosted pages (unsubscribe, manage, subscribe) are written in. */
+export const PROJECT_LANGUAGES = ['en'] as const;
+
+// Line breaks are fine in an address; other control and invisible characters are not.
+const ADDRESS_UNSAFE = /[\p{Cf}\p{Zl}\p{Zp}\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/u;
+
+const postalAddress = z
+  .string()
+  .trim()
+  .max(500, { message: 'must be at most 500 characters' })
+  .refine((v) => !ADDRESS_UNSAFE.test(v), { message: 'must not contain control or invisible characters' })
+  .transform((v) => (v === '' ? null : v))
+  .nullable();
+
+/** PATCH /users/@me/projects/:id: any of the settings; at least one. */
+export const projectSettingsBody = z
+  .object({
+    name: projectName.optional(),
+    tracking: z.enum(TRACKING_MODES, { message: `must be one of: ${TRACKING_MODES.join(', ')}` }).optional(),
+    postalAddress: postalAddress.optional(),
+    language: z.enum(PROJECT_LANGUAGES, { message: `must be one of: ${PROJECT_LANGUAGES.join(', ')}` }).optional(),
+  })
+  .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'Pass at least one of name, tracking, postalAddress, language' });
+export type ProjectSettingsBody = z.infer<typeof projectSettingsBody>;
+
 export const projectIdParams = z.object({ id: z.string().max(100) });
 
 const role = z.enum(['OWNER', 'ADMIN', 'MEMBER']);
 
-export const userProjectResponse = z.object({ id: z.string(), name: z.string(), role, createdAt: z.string(), disabled: z.boolean() });
+export const userProjectResponse = z.object({
+  id: z.string(),
+  name: z.string(),
+  role,
+  createdAt: z.string(),
+  disabled: z.boolean(),
+  tracking: z.enum(TRACKING_MODES),
+  postalAddress: z.string().nullable(),
+  language: z.string(),
+});
 
 export const userProjectListResponse = z.array(userProjectResponse);
 

@@ -1,12 +1,13 @@
 import { AppError } from '../../core/errors.js';
 import type { Db } from '../../db/client.js';
-import type { MemberRole, ProjectRow } from '../../db/schema/index.js';
+import type { MemberRole, ProjectRow, TrackingMode } from '../../db/schema/index.js';
 import { recordActivity } from '../activity/activity.service.js';
 import { revealKeyPair } from '../keys/keys.js';
 import { listUserProjects } from './members.queries.js';
 import { requireMembership, type UserActionContext } from './membership.service.js';
 import * as q from './projects.queries.js';
 import { createProject, rotateProjectKeys, type ProjectDeps } from './projects.service.js';
+import { updateProjectSettings, type ProjectSettings } from './user-projects.queries.js';
 
 // The dashboard's view of projects: always through the caller's membership, never the system project.
 
@@ -16,9 +17,21 @@ export interface UserProjectJson {
   role: MemberRole;
   createdAt: Date;
   disabled: boolean;
+  tracking: TrackingMode;
+  postalAddress: string | null;
+  language: string;
 }
 
-const projectJson = (p: ProjectRow, role: MemberRole): UserProjectJson => ({ id: p.id, name: p.name, role, createdAt: p.createdAt, disabled: p.disabled });
+const projectJson = (p: ProjectRow, role: MemberRole): UserProjectJson => ({
+  id: p.id,
+  name: p.name,
+  role,
+  createdAt: p.createdAt,
+  disabled: p.disabled,
+  tracking: p.tracking,
+  postalAddress: p.postalAddress,
+  language: p.language,
+});
 
 export async function listMyProjects(deps: Pick<ProjectDeps, 'db'>, userId: string): Promise<UserProjectJson[]> {
   return (await listUserProjects(deps.db, userId)).map((m) => projectJson(m.project, m.role));
@@ -30,23 +43,41 @@ export async function createMyProject(deps: ProjectDeps, ctx: UserActionContext,
   return { id: created.id, name: created.name, role: 'OWNER' as const, public: created.publicKey, secret: created.secretKey, createdAt: created.createdAt };
 }
 
-export async function renameMyProject(deps: ProjectDeps, ctx: UserActionContext, projectId: string, name: string): Promise<UserProjectJson> {
+export async function getMyProject(deps: Pick<ProjectDeps, 'db'>, userId: string, projectId: string): Promise<UserProjectJson> {
+  const { project, role } = await requireMembership(deps.db, projectId, userId);
+  return projectJson(project, role);
+}
+
+const SETTING_KEYS = ['tracking', 'postalAddress', 'language'] as const;
+
+/**
+ * Name and settings (ADMIN+). A new name is recorded as `project.renamed`, changed settings as
+ * `project.updated` with their old and new values.
+ */
+export async function updateMyProject(deps: ProjectDeps, ctx: UserActionContext, projectId: string, input: ProjectSettings): Promise<UserProjectJson> {
   return deps.db.transaction(async (tx) => {
     const { project, role } = await requireMembership(tx, projectId, ctx.actor.id, 'ADMIN');
-    const renamed = await q.renameProject(tx, project.id, name);
-    if (!renamed) throw new AppError('FORBIDDEN', 'You are not a member of this project');
-    if (project.name !== name) {
+    const updated = await updateProjectSettings(tx, project.id, input);
+    if (!updated) throw new AppError('FORBIDDEN', 'You are not a member of this project');
+    const base = { projectId: project.id, actor: ctx.actor, requestId: ctx.requestId, ip: ctx.ip };
+    if (input.name !== undefined && project.name !== input.name) {
       await recordActivity(tx, {
-        projectId: project.id,
-        actor: ctx.actor,
-        requestId: ctx.requestId,
-        ip: ctx.ip,
+        ...base,
         type: 'project.renamed',
-        summary: `Project renamed from "${project.name}" to "${name}"`,
-        metadata: { from: project.name, to: name },
+        summary: `Project renamed from "${project.name}" to "${input.name}"`,
+        metadata: { from: project.name, to: input.name },
       });
     }
-    return projectJson(renamed, role);
+    const changed = SETTING_KEYS.filter((k) => input[k] !== undefined && input[k] !== project[k]);
+    if (changed.length) {
+      await recordActivity(tx, {
+        ...base,
+        type: 'project.updated',
+        summary: `Project settings changed: ${changed.join(', ')}`,
+        metadata: { changes: Object.fromEntries(changed.map((k) => [k, { from: project[k], to: updated[k] }])) },
+      });
+    }
+    return projectJson(updated, role);
   });
 }
 

@@ -31,6 +31,9 @@ async function projectWithTeam(name = 'Team project') {
   return { id, created: created.json, admin, member };
 }
 
+/** The settings every new project starts with. */
+const DEFAULTS = { tracking: 'ENABLED', postalAddress: null, language: 'en' };
+
 const activityOf = (projectId: string, type: string) =>
   t.deps.db.select().from(activities).where(and(eq(activities.projectId, projectId), eq(activities.type, type)));
 
@@ -70,8 +73,8 @@ describe('GET /users/@me/projects', () => {
     const res = await as(user, 'GET', '/users/@me/projects');
     expect(res.status).toBe(200);
     expect(res.json).toEqual([
-      { id: mine.json.id, name: 'Mine', role: 'OWNER', createdAt: mine.json.createdAt, disabled: false },
-      { id: teamId, name: 'Someone else', role: 'MEMBER', createdAt: expect.any(String), disabled: false },
+      { id: mine.json.id, name: 'Mine', role: 'OWNER', createdAt: mine.json.createdAt, disabled: false, ...DEFAULTS },
+      { id: teamId, name: 'Someone else', role: 'MEMBER', createdAt: expect.any(String), disabled: false, ...DEFAULTS },
     ]);
     expect((await as(user, 'GET', `/users/@me/projects/${system.id}/keys`)).status).toBe(403);
   });
@@ -103,7 +106,7 @@ describe('the role matrix on a project', () => {
     const p = await projectWithTeam('Before');
     const renamed = await as(p.admin, 'PATCH', `/users/@me/projects/${p.id}`, { name: 'After' });
     expect(renamed.status, renamed.body).toBe(200);
-    expect(renamed.json).toEqual({ id: p.id, name: 'After', role: 'ADMIN', createdAt: p.created.createdAt, disabled: false });
+    expect(renamed.json).toEqual({ id: p.id, name: 'After', role: 'ADMIN', createdAt: p.created.createdAt, disabled: false, ...DEFAULTS });
     const [entry] = await activityOf(p.id, 'project.renamed');
     expect(entry).toMatchObject({ actorType: 'user', actorId: p.admin.userId, requestId: renamed.headers['x-request-id'] });
     expect(entry.summary).toContain('"Before"');
@@ -132,6 +135,7 @@ describe('the role matrix on a project', () => {
     for (const id of [p.id, '00000000-0000-4000-8000-000000000000', 'not-a-uuid']) {
       for (const [method, url] of [
         ['GET', `/users/@me/projects/${id}/keys`],
+        ['GET', `/users/@me/projects/${id}`],
         ['PATCH', `/users/@me/projects/${id}`],
         ['POST', `/users/@me/projects/${id}/regenerate-keys`],
         ['DELETE', `/users/@me/projects/${id}`],
@@ -185,10 +189,12 @@ describe('authentication of the project routes', () => {
       ['GET', '/users/@me/projects'],
       ['POST', '/users/@me/projects'],
       ['GET', `/users/@me/projects/${p.id}/keys`],
+      ['GET', `/users/@me/projects/${p.id}`],
+      ['PATCH', `/users/@me/projects/${p.id}`],
       ['POST', `/users/@me/projects/${p.id}/regenerate-keys`],
       ['DELETE', `/users/@me/projects/${p.id}`],
     ] as const) {
-      const res = await t.request(method, url, { key: p.created.secret, headers: { 'x-project-id': p.id }, body: method === 'POST' ? { name: 'x' } : undefined });
+      const res = await t.request(method, url, { key: p.created.secret, headers: { 'x-project-id': p.id }, body: method === 'POST' || method === 'PATCH' ? { name: 'x' } : undefined });
       expect(res.status, `${method} ${url}`).toBe(401);
       expect(res.json.error.code).toBe('UNAUTHORIZED');
     }
