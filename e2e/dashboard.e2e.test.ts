@@ -163,6 +163,10 @@ describe('every other page', () => {
     expect(contact.status, JSON.stringify(contact.json)).toBeLessThan(300);
     const template = await api('POST', '/templates', currentSecret, { name: 'Welcome', subject: 'Hi {{name}}', body: '<h1>Hello</h1><p>Thanks for joining.</p>', from: 'hello@acme.test', type: 'TRANSACTIONAL' });
     expect(template.status, JSON.stringify(template.json)).toBeLessThan(300);
+    const domain = await api('POST', '/domains', currentSecret, { domain: 'mail.acme-shop.com' });
+    expect(domain.status, JSON.stringify(domain.json)).toBeLessThan(300);
+    const suppression = await api('POST', '/suppression-list', currentSecret, { email: 'bounced@example.com', reason: 'HARD_BOUNCE' });
+    expect(suppression.status, JSON.stringify(suppression.json)).toBeLessThan(300);
     const contactId = contact.json.id ?? contact.json.data?.id;
     const templateId = template.json.id ?? template.json.data?.id;
     for (const [name, path] of [
@@ -173,6 +177,9 @@ describe('every other page', () => {
       ['template-editor-new', 'templates/new'],
       ['settings-members', 'settings/members'],
       ['settings-project', 'settings/project'],
+      ['domains', 'domains'],
+      ['domain-detail', `domains/${domain.json.id}`],
+      ['suppressions', 'suppressions'],
     ] as const) {
       await page.goto(url(path));
       await page.getByRole('main').waitFor();

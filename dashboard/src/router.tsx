@@ -8,6 +8,8 @@ import { ResetPasswordPage } from './features/auth/reset-password-page';
 import { SignupPage } from './features/auth/signup-page';
 import { ContactDetailPage } from './features/contacts/contact-detail-page';
 import { ContactsPage } from './features/contacts/contacts-page';
+import { DomainDetailPage } from './features/domains/domain-detail-page';
+import { DomainsPage } from './features/domains/domains-page';
 import { EmailDetailPage } from './features/emails/email-detail-page';
 import { EmailsPage } from './features/emails/emails-page';
 import { NotFoundPage } from './features/home/not-found-page';
@@ -17,6 +19,7 @@ import { NewProjectPage } from './features/projects/new-project-page';
 import { ApiKeysPage } from './features/settings/api-keys-page';
 import { MembersPage } from './features/settings/members-page';
 import { ProjectSettingsPage } from './features/settings/project-settings-page';
+import { SuppressionsPage } from './features/suppressions/suppressions-page';
 import { TemplateEditorPage } from './features/templates/template-editor-page';
 import { TemplatesPage } from './features/templates/templates-page';
 
@@ -73,6 +76,13 @@ const templatesRoute = createRoute({ ...child('templates'), component: Templates
 const templateRoute = createRoute({ ...child('templates/$templateId'), component: TemplateEditorPage });
 const emailsRoute = createRoute({ ...child('emails'), component: EmailsPage });
 const emailRoute = createRoute({ ...child('emails/$emailId'), component: EmailDetailPage });
+const domainsRoute = createRoute({ ...child('domains'), component: DomainsPage });
+const domainRoute = createRoute({ ...child('domains/$domainId'), component: DomainDetailPage });
+const suppressionsRoute = createRoute({
+  ...child('suppressions'),
+  validateSearch: (s: Record<string, unknown>): { search?: string } => ({ search: str(s.search) }),
+  component: SuppressionsPage,
+});
 const inboxRoute = createRoute({ ...child('inbox'), component: InboxPage });
 const activityRoute = createRoute({ ...child('activity'), component: ActivityPage });
 const settingsIndexRoute = createRoute({
@@ -100,6 +110,9 @@ const routeTree = rootRoute.addChildren([
     templateRoute,
     emailsRoute,
     emailRoute,
+    domainsRoute,
+    domainRoute,
+    suppressionsRoute,
     inboxRoute,
     activityRoute,
     settingsIndexRoute,

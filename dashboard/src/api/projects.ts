@@ -1,5 +1,5 @@
 import { request, unwrap } from './client';
-import type { MembersResponse, ProjectKeys, ProjectSummary, Role } from './types';
+import type { MembersResponse, ProjectKeys, ProjectSettingsInput, ProjectSummary, Role } from './types';
 
 const base = (id: string) => `/users/@me/projects/${encodeURIComponent(id)}`;
 
@@ -9,6 +9,10 @@ export const createProject = async (name: string) =>
   unwrap<ProjectSummary & ProjectKeys>(await request('/users/@me/projects', { method: 'POST', body: { name } }));
 
 export const renameProject = async (id: string, name: string) => unwrap<ProjectSummary>(await request(base(id), { method: 'PATCH', body: { name } }));
+
+/** Name and sending settings (tracking mode, postal address, hosted-page language): owners and admins. */
+export const updateProjectSettings = async (id: string, body: ProjectSettingsInput) =>
+  unwrap<ProjectSummary>(await request(base(id), { method: 'PATCH', body }));
 
 export const deleteProject = (id: string) => request<unknown>(base(id), { method: 'DELETE' });
 

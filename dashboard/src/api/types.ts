@@ -18,12 +18,29 @@ export interface Me {
   createdAt: string;
 }
 
+export const TRACKING_MODES = ['ENABLED', 'MARKETING_ONLY', 'DISABLED'] as const;
+export type TrackingMode = (typeof TRACKING_MODES)[number];
+
 export interface ProjectSummary {
   id: string;
   name: string;
   role: Role;
   createdAt: string;
   disabled: boolean;
+  /** Open and click tracking (older servers omit the sending settings). */
+  tracking?: TrackingMode;
+  /** Shown in the footer of marketing mail. */
+  postalAddress?: string | null;
+  /** Language of the hosted pages (unsubscribe, manage preferences). */
+  language?: string;
+}
+
+/** PATCH /users/@me/projects/:id: any of these, at least one. */
+export interface ProjectSettingsInput {
+  name?: string;
+  tracking?: TrackingMode;
+  postalAddress?: string | null;
+  language?: string;
 }
 
 export interface ProjectKeys {
@@ -146,6 +163,18 @@ export interface EmailDetail extends EmailSummary {
   updatedAt?: string;
   html?: string | null;
   text?: string | null;
+  // Delivery feedback (bounces and complaints arrive after the send).
+  deliveredAt?: string | null;
+  bouncedAt?: string | null;
+  bounceType?: string | null;
+  complainedAt?: string | null;
+  // Tracking: totals include machine hits (privacy proxies, scanners, prefetch); first timestamps are human only.
+  opens?: number;
+  humanOpens?: number;
+  clicks?: number;
+  humanClicks?: number;
+  openedAt?: string | null;
+  clickedAt?: string | null;
 }
 
 export interface InboxSummary {
@@ -187,4 +216,61 @@ export interface ApiRequestItem {
   ip: string | null;
   errorCode?: string | null;
   createdAt: string;
+}
+
+export type DomainStatus = 'PENDING' | 'VERIFIED' | 'FAILED';
+export type DnsRecordStatus = 'PENDING' | 'VERIFIED' | 'MISSING' | 'MISMATCH';
+
+export interface DnsRecord {
+  kind: 'DKIM' | 'SPF' | 'RETURN_PATH_MX' | 'RETURN_PATH_SPF' | 'DMARC';
+  type: 'TXT' | 'MX';
+  host: string;
+  value: string;
+  /** DMARC is recommended but not needed for verification. */
+  required: boolean;
+  status: DnsRecordStatus;
+  /** What the last check found at that host (absent before the first check). */
+  found?: string[];
+}
+
+export interface SendingDomain {
+  id: string;
+  projectId: string;
+  domain: string;
+  status: DomainStatus;
+  verified: boolean;
+  selector: string;
+  returnPathHost: string;
+  records: DnsRecord[];
+  failureReason: string | null;
+  lastCheckedAt: string | null;
+  verifiedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const SUPPRESSION_REASONS = ['HARD_BOUNCE', 'COMPLAINT', 'MANUAL', 'UNSUBSCRIBE'] as const;
+export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
+
+export interface Suppression {
+  id: string;
+  email: string;
+  reason: SuppressionReason;
+  /** api, dashboard, import, smtp, dsn, arf, sns */
+  source: string;
+  /** The email whose bounce or complaint added the address. */
+  emailId: string | null;
+  details: string | null;
+  createdAt: string;
+}
+
+export interface SuppressionImportResult {
+  /** Data rows in the file (the header excluded). */
+  total: number;
+  added: number;
+  /** Valid addresses that were listed already (or repeated in the file). */
+  alreadyListed: number;
+  failed: number;
+  /** The first 100 rows that could not be imported. */
+  errors: { line: number; value: string | null; message: string }[];
 }

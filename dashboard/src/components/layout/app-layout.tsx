@@ -12,11 +12,13 @@ import { UserMenu } from './user-menu';
 
 const route = getRouteApi('/p/$projectId');
 
-type Section = 'contacts' | 'templates' | 'emails' | 'inbox' | 'activity' | 'settings';
+type Section = 'contacts' | 'templates' | 'emails' | 'domains' | 'suppressions' | 'inbox' | 'activity' | 'settings';
 const NAV = [
   { section: 'contacts', label: 'Contacts', to: '/p/$projectId/contacts' },
   { section: 'templates', label: 'Templates', to: '/p/$projectId/templates' },
   { section: 'emails', label: 'Emails', to: '/p/$projectId/emails' },
+  { section: 'domains', label: 'Domains', to: '/p/$projectId/domains' },
+  { section: 'suppressions', label: 'Suppressions', to: '/p/$projectId/suppressions' },
   { section: 'inbox', label: 'Dev Inbox', to: '/p/$projectId/inbox' },
   { section: 'activity', label: 'Activity', to: '/p/$projectId/activity' },
   { section: 'settings', label: 'Settings', to: '/p/$projectId/settings/api-keys' },

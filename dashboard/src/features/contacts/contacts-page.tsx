@@ -1,6 +1,6 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { exportContacts, listContacts } from '../../api/contacts';
 import { Badge } from '../../components/ui/badge';
 import { Button } from '../../components/ui/button';
@@ -15,21 +15,12 @@ import { useToast } from '../../components/ui/toast';
 import { saveBlob } from '../../lib/download';
 import { formatDateTime, formatNumber } from '../../lib/format';
 import { useCursorStack } from '../../lib/use-cursor-stack';
+import { useDebounced } from '../../lib/use-debounced';
 import { usePageTitle } from '../../lib/use-page-title';
 import { useProject } from '../projects/project-context';
 import { ContactImportDialog } from './contact-import-dialog';
 
 const PAGE_SIZE = 25;
-
-/** Debounces a value (search-as-you-type without a request per keystroke). */
-function useDebounced<T>(value: T, ms: number): T {
-  const [debounced, setDebounced] = useState(value);
-  useEffect(() => {
-    const t = window.setTimeout(() => setDebounced(value), ms);
-    return () => window.clearTimeout(t);
-  }, [value, ms]);
-  return debounced;
-}
 
 export function ContactsPage() {
   usePageTitle('Contacts');

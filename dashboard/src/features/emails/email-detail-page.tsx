@@ -7,9 +7,9 @@ import { ErrorAlert } from '../../components/ui/error-alert';
 import { Card, PageHeader } from '../../components/ui/page-header';
 import { SandboxedFrame } from '../../components/ui/sandboxed-frame';
 import { LoadingBlock } from '../../components/ui/spinner';
-import { formatDateTime } from '../../lib/format';
 import { usePageTitle } from '../../lib/use-page-title';
 import { useProject } from '../projects/project-context';
+import { EmailOutcomeAlert, EmailTimelineCard, EmailTrackingCard, hasOutcomeAlert } from './email-outcome';
 import { EmailStatusBadge } from './email-status-badge';
 
 const route = getRouteApi('/p/$projectId/emails/$emailId');
@@ -47,33 +47,38 @@ export function EmailDetailPage() {
     ['Source', m.sourceType],
     ['Attempts', m.attempts ?? '—'],
     ['Message-ID', m.messageId ? <code key="mid" className="font-mono text-xs break-all">{m.messageId}</code> : '—'],
-    ['Created', formatDateTime(m.createdAt)],
-    ['Sent', formatDateTime(m.sentAt)],
-    ['Failed', formatDateTime(m.failedAt)],
     ['Email ID', <code key="id" className="font-mono text-xs break-all">{m.id}</code>],
   ];
+  if (m.status === 'BOUNCED' || m.bounceType) rows.splice(2, 0, ['Bounce type', m.bounceType ?? '—']);
+  // The callout above the cards already carries the reason.
+  if (hasOutcomeAlert(m)) rows.splice(1, 1);
 
   return (
     <div className="max-w-6xl">
       <div className="mb-2">{back}</div>
       <PageHeader title={m.subject || '(no subject)'} description={<>Email to {m.to}</>} />
+      <EmailOutcomeAlert email={m} projectId={project.id} />
       <div className="grid gap-6 xl:grid-cols-[22rem_1fr]">
-        <Card title="Details">
-          <dl className="grid grid-cols-[7rem_1fr] gap-x-3 gap-y-2 text-sm">
-            {rows.map(([label, value]) => (
-              <div key={label} className="contents">
-                <dt className="font-medium text-slate-700">{label}</dt>
-                <dd className="break-words text-slate-900">{value}</dd>
-              </div>
-            ))}
-          </dl>
-          {contactId && (
-            <Link to="/p/$projectId/contacts/$contactId" params={{ projectId: project.id, contactId }} className="mt-4 inline-block text-sm font-medium text-blue-800 hover:underline">
-              View contact
-            </Link>
-          )}
-        </Card>
-        <div className="space-y-6">
+        <div className="min-w-0 space-y-6">
+          <Card title="Details">
+            <dl className="grid grid-cols-[7rem_1fr] gap-x-3 gap-y-2 text-sm">
+              {rows.map(([label, value]) => (
+                <div key={label} className="contents">
+                  <dt className="font-medium text-slate-700">{label}</dt>
+                  <dd className="break-words text-slate-900">{value}</dd>
+                </div>
+              ))}
+            </dl>
+            {contactId && (
+              <Link to="/p/$projectId/contacts/$contactId" params={{ projectId: project.id, contactId }} className="mt-4 inline-block text-sm font-medium text-blue-800 hover:underline">
+                View contact
+              </Link>
+            )}
+          </Card>
+          <EmailTimelineCard email={m} />
+          <EmailTrackingCard email={m} projectId={project.id} />
+        </div>
+        <div className="min-w-0 space-y-6">
           <Card title="Rendered message">
             {m.html ? (
               <SandboxedFrame html={m.html} title={`Rendered message: ${m.subject}`} />

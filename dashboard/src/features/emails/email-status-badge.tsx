@@ -9,7 +9,7 @@ const TONE: Record<EmailStatus, BadgeTone> = {
   BOUNCED: 'red',
   COMPLAINED: 'red',
   FAILED: 'red',
-  SUPPRESSED: 'neutral',
+  SUPPRESSED: 'purple',
 };
 
 export function EmailStatusBadge({ status }: { status: EmailStatus | string }) {

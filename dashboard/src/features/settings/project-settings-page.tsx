@@ -12,6 +12,7 @@ import { formatDate } from '../../lib/format';
 import { getLastProject, setLastProject } from '../../lib/last-project';
 import { sessionKeys } from '../../lib/session';
 import { canManage, useProject } from '../projects/project-context';
+import { SendingSettingsCard } from './sending-settings-card';
 import { SettingsLayout } from './settings-layout';
 
 export function ProjectSettingsPage() {
@@ -73,6 +74,8 @@ export function ProjectSettingsPage() {
             <p className="text-sm text-slate-700">Only owners and admins can rename the project.</p>
           )}
         </Card>
+
+        <SendingSettingsCard project={project} canEdit={admin} />
 
         <section aria-labelledby="danger-zone" className="rounded-lg border border-red-300 bg-white p-5">
           <h2 id="danger-zone" className="text-base font-semibold text-red-800">
