@@ -148,6 +148,9 @@ export interface Config {
   trustProxy: boolean | number | string[];
 }
 
+/** Every environment variable the server reads (tests clear them so the machine's own settings don't leak in). */
+export const CONFIG_ENV_NAMES: readonly string[] = Object.keys(envSchema.shape);
+
 export class ConfigError extends Error {
   constructor(public readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);

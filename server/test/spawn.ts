@@ -1,5 +1,6 @@
 // Process-level test helpers: run server/src/main.ts and server/src/cli.ts as real processes via tsx.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { CONFIG_ENV_NAMES } from '../src/config.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,8 +13,8 @@ export const MAIN = path.join(ROOT, 'server/src/main.ts');
 export const CLI = path.join(ROOT, 'server/src/cli.ts');
 
 // Every variable config.ts reads: the spawned process must only see what the test sets.
-const CONFIG_VARS = ['PORT', 'HOST', 'PUBLIC_URL', 'DATA_DIR', 'DATABASE_URL', 'DATABASE_POOL_SIZE', 'MAIL_TRANSPORT', 'SMTP_URL',
-  'SMTP_POOL_SIZE', 'MASTER_KEY', 'LOG_LEVEL', 'SEND_MAX_ATTEMPTS', 'SEND_RETRY_DELAY_SECONDS', 'WORKER_CONCURRENCY'];
+// Every variable the config reads, so a developer's own environment (AWS keys, SMTP_URL…) never leaks in.
+const CONFIG_VARS = CONFIG_ENV_NAMES;
 
 const children = new Map<ChildProcess, Promise<Exit>>();
 const dirs: string[] = [];
