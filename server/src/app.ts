@@ -10,6 +10,7 @@ import { emailRoutes } from './features/emails/emails.routes.js';
 import { eventRoutes } from './features/events/events.routes.js';
 import { healthRoutes } from './features/health/health.routes.js';
 import { hostedPageRoutes } from './features/hosted-pages/hosted-pages.routes.js';
+import { segmentRoutes } from './features/segments/segments.routes.js';
 import { templateRoutes } from './features/templates/templates.routes.js';
 import { trackingRoutes } from './features/tracking/tracking.routes.js';
 import { memberRoutes } from './features/projects/members.routes.js';
@@ -80,6 +81,7 @@ export async function buildApp(deps: AppDeps, opts: AppOptions = {}) {
   await app.register(emailRoutes(deps));
   await app.register(contactRoutes(deps));
   await app.register(templateRoutes(deps));
+  await app.register(segmentRoutes(deps));
   await app.register(domainRoutes(deps));
   await app.register(activityRoutes(deps));
   await app.register(userProjectRoutes(deps));

@@ -6,6 +6,7 @@ import { registerEmailJobs } from './features/emails/emails.jobs.js';
 import { registerIdempotencyJobs } from './features/idempotency/idempotency.jobs.js';
 import { registerSuppressionJobs } from './features/suppressions/suppressions.jobs.js';
 import { registerSnsJobs } from './features/sns/sns.jobs.js';
+import { registerSegmentJobs } from './features/segments/segments.jobs.js';
 
 /** Every job handler a worker process runs, and the periodic maintenance schedules. */
 export async function startWorkers(deps: AppDeps) {
@@ -16,5 +17,6 @@ export async function startWorkers(deps: AppDeps) {
   await registerDomainJobs(deps.queue, deps);
   await registerSuppressionJobs(deps.queue, deps);
   await registerSnsJobs(deps.queue, deps);
+  await registerSegmentJobs(deps.queue, deps);
   await deps.queue.scheduleMaintenance();
 }

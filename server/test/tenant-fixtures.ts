@@ -22,6 +22,8 @@ export interface TenantFixture {
   invitationId: string;
   /** A's sending domain (pending: nothing is published for it). */
   domainId: string;
+  /** A's STATIC segment, with A's first contact as its member. */
+  segmentId: string;
   /** Strings only A's data contains: none may appear in anything B reads. */
   markers: string[];
 }
@@ -60,7 +62,9 @@ export async function createTenantFixture(t: TestContext, a: ProjectWithKeys): P
   const owner = await createUserSession(t, { email: 'a-tenant-owner@example.com', memberOf: [{ projectId: a.id, role: 'OWNER' }] });
   const invited = ok(await t.request('POST', `/projects/${a.id}/members`, { key: null, headers: owner.headers, body: { email: 'a-tenant-invitee@example.com' } }), 'invitation');
   const domain = ok(await t.request('POST', '/domains', { key, body: { domain: 'a-tenant-domain.com' } }), 'domain');
-  const ids = { domainId: domain.json.id, contactId: contact.json.id, templateId: template.json.id, emailId, inboxId: inbox.id, importJobId, bulkJobId, userId: owner.userId, invitationId: invited.json.invitation.id };
+  const segment = ok(await t.request('POST', '/segments', { key, body: { name: 'A only segment', type: 'STATIC' } }), 'segment');
+  ok(await t.request('POST', `/segments/${segment.json.id}/members`, { key, body: { emails: ['a-tenant@example.com'] } }), 'segment member');
+  const ids = { segmentId: segment.json.id, domainId: domain.json.id, contactId: contact.json.id, templateId: template.json.id, emailId, inboxId: inbox.id, importJobId, bulkJobId, userId: owner.userId, invitationId: invited.json.invitation.id };
   return { ...ids, projectId: a.id, ownerHeaders: owner.headers, eventName: 'a-only-event', field: 'aOnlyField', markers: ['a-tenant', 'A only', 'a-only-event', 'aOnlyField', 'a-secret-value', ...Object.values(ids)] };
 }
 
@@ -84,6 +88,9 @@ export async function snapshotTenant(t: TestContext, a: ProjectWithKeys, f: Tena
     '/suppression-list',
     `/domains/${f.domainId}`,
     '/domains',
+    `/segments/${f.segmentId}`,
+    `/segments/${f.segmentId}/contacts`,
+    '/segments',
   ];
   const out: Record<string, unknown> = {};
   for (const url of urls) {
@@ -117,6 +124,7 @@ const sessionOnly: Expectation = { kind: 'session-only' };
 const projectA = (f: TenantFixture) => ({ id: f.projectId });
 const contact = (f: TenantFixture) => ({ id: f.contactId });
 const template = (f: TenantFixture) => ({ id: f.templateId });
+const segment = (f: TenantFixture) => ({ id: f.segmentId });
 const emptyOf = (field: string, value: unknown) => (json: any) => {
   if (JSON.stringify(json?.[field]) !== JSON.stringify(value)) throw new Error(`expected ${field} = ${JSON.stringify(value)}, got ${JSON.stringify(json)}`);
 };
@@ -149,6 +157,14 @@ export const PARAM_ROUTES: Record<string, ParamRouteCase> = {
   'GET /domains/{id}': { params: (f) => ({ id: f.domainId }), expect: notFound },
   'GET /domains/{id}/verify': { params: (f) => ({ id: f.domainId }), expect: notFound },
   'DELETE /domains/{id}': { params: (f) => ({ id: f.domainId }), expect: notFound },
+  'GET /segments/{id}': { params: segment, expect: notFound },
+  'PATCH /segments/{id}': { params: segment, body: { name: 'hijacked' }, expect: notFound },
+  'DELETE /segments/{id}': { params: segment, expect: notFound },
+  'GET /segments/{id}/contacts': { params: segment, expect: notFound },
+  'POST /segments/{id}/members': { params: segment, body: { emails: ['a-tenant-2@example.com'], createMissing: true }, expect: notFound },
+  'DELETE /segments/{id}/members': { params: segment, body: { emails: ['a-tenant@example.com'] }, expect: notFound },
+  'POST /segments/{id}/compute': { params: segment, expect: notFound },
+  'POST /segments/{id}/refresh': { params: segment, expect: notFound },
   // Plunk's alias: only the caller's own project id exists there.
   'GET /domains/project/{projectId}': { params: (f) => ({ projectId: f.projectId }), expect: notFound },
   // An address is a name in the caller's own list: B has not listed A's address, so there is nothing to delete.

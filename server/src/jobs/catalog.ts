@@ -14,6 +14,8 @@ export interface JobPayloads {
   'reputation.check': Record<string, never>;
   /** Drops SNS receipts older than a week. */
   'sns.purge-receipts': Record<string, never>;
+  /** Recounts every segment's memberCount and computes tracked segments (entry/exit events). */
+  'segments.refresh-counts': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 
@@ -39,6 +41,8 @@ export const JOBS: Record<JobName, JobDefinition> = {
   'reputation.check': { queue: { expireInSeconds: 600, retryLimit: 1, retryDelay: 60, retryBackoff: false }, cron: '*/10 * * * *' },
   // Daily: SNS receipts (features/sns) older than a week.
   'sns.purge-receipts': { queue: { expireInSeconds: 600, retryLimit: 2, retryDelay: 300, retryBackoff: false }, cron: '23 4 * * *' },
+  // Every 5 minutes: cached segment counts and tracked memberships (features/segments/segment-compute.service.ts).
+  'segments.refresh-counts': { queue: { expireInSeconds: 1200, retryLimit: 1, retryDelay: 60, retryBackoff: false }, cron: '*/5 * * * *' },
 };
 
 /** Higher runs first: transactional mail keeps priority over workflows and campaigns. */

@@ -10,3 +10,4 @@ export * from './users.js';
 export * from './members.js';
 export * from './api-requests.js';
 export * from './domains.js';
+export * from './segments.js';
