@@ -206,6 +206,63 @@ describe('every other page', () => {
     await page.getByText('import77@example.com').waitFor();
   });
 
+  it('builds a dynamic segment with a live count, saves it, and lists it with its member count', async () => {
+    await page.goto(url('segments'));
+    await page.getByText('No segments yet').waitFor();
+    await audit('segments-empty');
+    await page.getByRole('main').getByRole('link', { name: 'New segment' }).first().click();
+    await page.waitForURL(/\/segments\/new$/);
+    const field = page.getByLabel('Field for filter 1 of group 1');
+    await field.waitFor();
+    await audit('segment-editor-new');
+
+    await page.getByLabel('Name', { exact: true }).fill('Import ones');
+    await field.selectOption('email');
+    await page.getByLabel('Operator for filter 1 of group 1').selectOption('contains');
+    await page.getByLabel('Value for filter 1 of group 1').fill('import1');
+    // import1, import10–19, import100–119: the server's own count of the same condition agrees.
+    const condition = { logic: 'AND', groups: [{ filters: [{ field: 'email', operator: 'contains', value: 'import1' }] }] };
+    const preview = await api('POST', '/segments/preview', currentSecret, { condition });
+    expect(preview.status, JSON.stringify(preview.json)).toBe(200);
+    expect(preview.json.count).toBe(31);
+    const liveCount = page.getByTestId('segment-live-count');
+    await expect.poll(() => liveCount.textContent(), { timeout: 15_000 }).toContain('31 contacts match');
+    await page.getByRole('list', { name: 'Sample of matching contacts' }).getByText(/^import1\d*@example\.com$/).first().waitFor();
+    await audit('segment-editor-live-count');
+
+    await page.getByRole('button', { name: 'Create segment' }).click();
+    await page.waitForURL(/\/segments\/[0-9a-f-]{36}$/);
+    await page.getByRole('heading', { name: 'Import ones', level: 1 }).waitFor();
+    await expect(page.getByTestId('segment-member-count').textContent()).resolves.toBe('31');
+    await page.getByRole('table', { name: 'Members of Import ones' }).getByText('@example.com').first().waitFor();
+    await audit('segment-detail');
+
+    await page.getByRole('link', { name: 'Segments', exact: true }).click();
+    await page.waitForURL(/\/segments$/);
+    const row = page.getByRole('row').filter({ hasText: 'Import ones' });
+    await row.waitFor();
+    await expect(row.getByTestId('segment-member-count').textContent()).resolves.toBe('31');
+    await expect(row.textContent()).resolves.toContain('Dynamic');
+    await audit('segments');
+  });
+
+  it('manages the members of a static segment', async () => {
+    const created = await api('POST', '/segments', currentSecret, { name: 'Beta testers', type: 'STATIC' });
+    expect(created.status, JSON.stringify(created.json)).toBe(201);
+    await page.goto(url(`segments/${created.json.id}`));
+    await page.getByText('No members yet').waitFor();
+    await page.getByLabel('Email addresses').fill('import5@example.com, import6@example.com\nnobody@example.com');
+    await page.getByRole('button', { name: 'Add to segment' }).click();
+    await page.getByText('2 added').waitFor();
+    await page.getByText('nobody@example.com', { exact: false }).first().waitFor();
+    const members = page.getByRole('table', { name: 'Members of Beta testers' });
+    await members.getByText('import6@example.com').waitFor();
+    await audit('segment-detail-static');
+    await members.getByRole('button', { name: 'Remove import6@example.com from the segment' }).click();
+    await expect.poll(() => members.textContent()).not.toContain('import6@example.com');
+    await expect.poll(() => page.getByTestId('segment-member-count').textContent()).toBe('1');
+  });
+
   it('logs out, and the signed-out pages render', async () => {
     await page.getByRole('button', { name: 'Account' }).click();
     await page.getByRole('button', { name: 'Log out' }).click();

@@ -16,6 +16,8 @@ import { NotFoundPage } from './features/home/not-found-page';
 import { RootRedirect } from './features/home/root-redirect';
 import { InboxPage } from './features/inbox/inbox-page';
 import { NewProjectPage } from './features/projects/new-project-page';
+import { SegmentEditorPage } from './features/segments/segment-editor-page';
+import { SegmentsPage } from './features/segments/segments-page';
 import { ApiKeysPage } from './features/settings/api-keys-page';
 import { MembersPage } from './features/settings/members-page';
 import { ProjectSettingsPage } from './features/settings/project-settings-page';
@@ -72,6 +74,9 @@ const projectIndexRoute = createRoute({
 });
 const contactsRoute = createRoute({ ...child('contacts'), component: ContactsPage });
 const contactRoute = createRoute({ ...child('contacts/$contactId'), component: ContactDetailPage });
+const segmentsRoute = createRoute({ ...child('segments'), component: SegmentsPage });
+// `segments/new` is this route with segmentId "new" (as templates/new is).
+const segmentRoute = createRoute({ ...child('segments/$segmentId'), component: SegmentEditorPage });
 const templatesRoute = createRoute({ ...child('templates'), component: TemplatesPage });
 const templateRoute = createRoute({ ...child('templates/$templateId'), component: TemplateEditorPage });
 const emailsRoute = createRoute({ ...child('emails'), component: EmailsPage });
@@ -106,6 +111,8 @@ const routeTree = rootRoute.addChildren([
     projectIndexRoute,
     contactsRoute,
     contactRoute,
+    segmentsRoute,
+    segmentRoute,
     templatesRoute,
     templateRoute,
     emailsRoute,

@@ -1,5 +1,5 @@
 import { request, requestRaw } from './client';
-import type { Contact, CursorPage, EventPage, JobQueued, JobStatus } from './types';
+import type { Contact, ContactField, CursorPage, EventPage, JobQueued, JobStatus } from './types';
 
 const one = (id: string) => `/contacts/${encodeURIComponent(id)}`;
 
@@ -12,6 +12,9 @@ export const updateContact = (projectId: string, id: string, body: { subscribed?
   request<Contact>(one(id), { method: 'PATCH', body, projectId });
 
 export const deleteContact = (projectId: string, id: string) => request<void>(one(id), { method: 'DELETE', projectId });
+
+/** The standard columns plus every top-level key of contacts' data, with inferred types. */
+export const listContactFields = (projectId: string) => request<{ fields: ContactField[]; count: number }>('/contacts/fields', { projectId });
 
 export const listContactEvents = (projectId: string, id: string) => request<EventPage>(`${one(id)}/events`, { projectId, query: { limit: 50 } });
 

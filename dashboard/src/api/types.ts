@@ -274,3 +274,90 @@ export interface SuppressionImportResult {
   /** The first 100 rows that could not be imported. */
   errors: { line: number; value: string | null; message: string }[];
 }
+
+export const SEGMENT_TYPES = ['DYNAMIC', 'STATIC'] as const;
+export type SegmentType = (typeof SEGMENT_TYPES)[number];
+
+export const TIME_UNITS = ['days', 'hours', 'minutes'] as const;
+export type TimeUnit = (typeof TIME_UNITS)[number];
+
+/** One filter of a segment condition (field families and operators: features/segments/filter-model.ts). */
+export interface SegmentFilter {
+  field: string;
+  operator: string;
+  value?: unknown;
+  unit?: TimeUnit;
+}
+
+/** A group's filters are ANDed, together with its optional nested condition. */
+export interface FilterGroup {
+  filters: SegmentFilter[];
+  conditions?: FilterCondition;
+}
+
+export interface FilterCondition {
+  logic: 'AND' | 'OR';
+  groups: FilterGroup[];
+}
+
+export interface Segment {
+  id: string;
+  projectId: string;
+  name: string;
+  description: string | null;
+  /** Names the membership events: segment.<slug>.entry / .exit. */
+  slug: string;
+  type: SegmentType;
+  /** Null for STATIC segments. */
+  condition: FilterCondition | null;
+  trackMembership: boolean;
+  /** Cached; refreshed by a job, on every change and by POST /segments/:id/refresh. */
+  memberCount: number;
+  memberCountAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SegmentInput {
+  name: string;
+  description?: string | null;
+  type: SegmentType;
+  condition?: FilterCondition | null;
+  trackMembership?: boolean;
+}
+
+export interface OffsetPage<T> {
+  data: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+  totalPages: number;
+}
+
+export interface SegmentPreview {
+  count: number;
+  /** A few of the matching contacts. */
+  sample: { id: string; email: string }[];
+}
+
+export interface SegmentMembersAdded {
+  added: number;
+  created: number;
+  /** Addresses without a contact (when createMissing is off). */
+  notFound: string[];
+}
+
+export interface SegmentComputeResult {
+  added: number;
+  removed: number;
+  total: number;
+}
+
+export type ContactFieldType = 'string' | 'number' | 'boolean' | 'date' | 'object' | 'array';
+
+export interface ContactField {
+  field: string;
+  type: ContactFieldType;
+  /** Fraction (0–1) of the project's contacts that have the field. */
+  coverage: number;
+}
