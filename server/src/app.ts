@@ -3,6 +3,7 @@ import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppDeps } from './container.js';
 import { activityRoutes } from './features/activity/activity.routes.js';
+import { campaignRoutes } from './features/campaigns/campaigns.routes.js';
 import { adminRoutes } from './features/admin/admin.routes.js';
 import { contactRoutes } from './features/contacts/contacts.routes.js';
 import { domainRoutes } from './features/domains/domains.routes.js';
@@ -82,6 +83,7 @@ export async function buildApp(deps: AppDeps, opts: AppOptions = {}) {
   await app.register(contactRoutes(deps));
   await app.register(templateRoutes(deps));
   await app.register(segmentRoutes(deps));
+  await app.register(campaignRoutes(deps));
   await app.register(domainRoutes(deps));
   await app.register(activityRoutes(deps));
   await app.register(userProjectRoutes(deps));

@@ -59,6 +59,7 @@ const envSchema = z.object({
   SEND_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(10),
   SEND_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
+  SEND_RATE_PER_SECOND: perSecond.default(0),
   RATE_LIMIT_ENABLED: flag.default(true),
   RATE_LIMIT_TRACK_PER_SECOND: perSecond.default(100),
   RATE_LIMIT_TRACK_BURST: burst.default(200),
@@ -116,7 +117,8 @@ export interface Config {
   sns: { topicArns: string[] };
   masterKey: Buffer;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
-  send: { maxAttempts: number; retryDelaySeconds: number; workerConcurrency: number };
+  /** ratePerSecond: global transport rate shared by every worker process (0 = unlimited). */
+  send: { maxAttempts: number; retryDelaySeconds: number; workerConcurrency: number; ratePerSecond: number };
   rateLimit: { enabled: boolean; buckets: Record<RateLimitBucket, BucketLimit>; keyPrefix: string };
   /** When set, rate-limit buckets live in Redis and are shared by every process. */
   redisUrl?: string;
@@ -197,6 +199,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxAttempts: e.SEND_MAX_ATTEMPTS,
       retryDelaySeconds: e.SEND_RETRY_DELAY_SECONDS,
       workerConcurrency: e.WORKER_CONCURRENCY,
+      ratePerSecond: e.SEND_RATE_PER_SECOND,
     },
     rateLimit: {
       enabled: e.RATE_LIMIT_ENABLED,

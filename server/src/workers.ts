@@ -7,10 +7,12 @@ import { registerIdempotencyJobs } from './features/idempotency/idempotency.jobs
 import { registerSuppressionJobs } from './features/suppressions/suppressions.jobs.js';
 import { registerSnsJobs } from './features/sns/sns.jobs.js';
 import { registerSegmentJobs } from './features/segments/segments.jobs.js';
+import { registerCampaignJobs } from './features/campaigns/campaigns.jobs.js';
+import { deliveryConcurrency } from './features/campaigns/send-rate.js';
 
 /** Every job handler a worker process runs, and the periodic maintenance schedules. */
 export async function startWorkers(deps: AppDeps) {
-  await registerEmailJobs(deps.queue, deps, deps.config.send.workerConcurrency);
+  await registerEmailJobs(deps.queue, deps, deliveryConcurrency(deps.config.send.workerConcurrency, deps.config.send.ratePerSecond));
   await registerIdempotencyJobs(deps.queue, deps.db);
   await registerContactJobs(deps.queue, deps.db);
   await registerActivityJobs(deps.queue, deps);
@@ -18,5 +20,6 @@ export async function startWorkers(deps: AppDeps) {
   await registerSuppressionJobs(deps.queue, deps);
   await registerSnsJobs(deps.queue, deps);
   await registerSegmentJobs(deps.queue, deps);
+  await registerCampaignJobs(deps.queue, deps);
   await deps.queue.scheduleMaintenance();
 }

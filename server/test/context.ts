@@ -9,6 +9,7 @@ import { buildApp } from '../src/app.js';
 import { loadConfig, type Env } from '../src/config.js';
 import { closeContainer, createContainer, type AppDeps, type ContainerOverrides } from '../src/container.js';
 import { openDatabase, type Database } from '../src/db/client.js';
+import { registerCampaignJobs } from '../src/features/campaigns/campaigns.jobs.js';
 import { registerContactJobs } from '../src/features/contacts/contacts.jobs.js';
 import { registerEmailJobs } from '../src/features/emails/emails.jobs.js';
 import { createProject, type ProjectWithKeys } from '../src/features/projects/projects.service.js';
@@ -108,6 +109,7 @@ export async function createTestContext(
       workerStarted = true;
       await registerEmailJobs(deps.queue, deps, 4);
       await registerContactJobs(deps.queue, deps.db);
+      await registerCampaignJobs(deps.queue, deps);
     },
     async close() {
       await app.close();

@@ -24,6 +24,8 @@ export interface TenantFixture {
   domainId: string;
   /** A's STATIC segment, with A's first contact as its member. */
   segmentId: string;
+  /** A's DRAFT campaign to that segment. */
+  campaignId: string;
   /** Strings only A's data contains: none may appear in anything B reads. */
   markers: string[];
 }
@@ -64,7 +66,11 @@ export async function createTenantFixture(t: TestContext, a: ProjectWithKeys): P
   const domain = ok(await t.request('POST', '/domains', { key, body: { domain: 'a-tenant-domain.com' } }), 'domain');
   const segment = ok(await t.request('POST', '/segments', { key, body: { name: 'A only segment', type: 'STATIC' } }), 'segment');
   ok(await t.request('POST', `/segments/${segment.json.id}/members`, { key, body: { emails: ['a-tenant@example.com'] } }), 'segment member');
-  const ids = { segmentId: segment.json.id, domainId: domain.json.id, contactId: contact.json.id, templateId: template.json.id, emailId, inboxId: inbox.id, importJobId, bulkJobId, userId: owner.userId, invitationId: invited.json.invitation.id };
+  const campaign = ok(
+    await t.request('POST', '/campaigns', { key, body: { name: 'A only campaign', subject: 'A only subject', body: '<p>A only</p>', audienceType: 'SEGMENT', segmentId: segment.json.id } }),
+    'campaign',
+  );
+  const ids = { campaignId: campaign.json.data.id, segmentId: segment.json.id, domainId: domain.json.id, contactId: contact.json.id, templateId: template.json.id, emailId, inboxId: inbox.id, importJobId, bulkJobId, userId: owner.userId, invitationId: invited.json.invitation.id };
   return { ...ids, projectId: a.id, ownerHeaders: owner.headers, eventName: 'a-only-event', field: 'aOnlyField', markers: ['a-tenant', 'A only', 'a-only-event', 'aOnlyField', 'a-secret-value', ...Object.values(ids)] };
 }
 
@@ -91,6 +97,10 @@ export async function snapshotTenant(t: TestContext, a: ProjectWithKeys, f: Tena
     `/segments/${f.segmentId}`,
     `/segments/${f.segmentId}/contacts`,
     '/segments',
+    `/campaigns/${f.campaignId}`,
+    `/campaigns/${f.campaignId}/stats`,
+    `/campaigns/${f.campaignId}/recipients`,
+    '/campaigns?archived=all',
   ];
   const out: Record<string, unknown> = {};
   for (const url of urls) {
@@ -125,6 +135,7 @@ const projectA = (f: TenantFixture) => ({ id: f.projectId });
 const contact = (f: TenantFixture) => ({ id: f.contactId });
 const template = (f: TenantFixture) => ({ id: f.templateId });
 const segment = (f: TenantFixture) => ({ id: f.segmentId });
+const campaign = (f: TenantFixture) => ({ id: f.campaignId });
 const emptyOf = (field: string, value: unknown) => (json: any) => {
   if (JSON.stringify(json?.[field]) !== JSON.stringify(value)) throw new Error(`expected ${field} = ${JSON.stringify(value)}, got ${JSON.stringify(json)}`);
 };
@@ -165,6 +176,18 @@ export const PARAM_ROUTES: Record<string, ParamRouteCase> = {
   'DELETE /segments/{id}/members': { params: segment, body: { emails: ['a-tenant@example.com'] }, expect: notFound },
   'POST /segments/{id}/compute': { params: segment, expect: notFound },
   'POST /segments/{id}/refresh': { params: segment, expect: notFound },
+  'GET /campaigns/{id}': { params: campaign, expect: notFound },
+  'PUT /campaigns/{id}': { params: campaign, body: { name: 'hijacked' }, expect: notFound },
+  'PATCH /campaigns/{id}': { params: campaign, body: { name: 'hijacked' }, expect: notFound },
+  'DELETE /campaigns/{id}': { params: campaign, expect: notFound },
+  'POST /campaigns/{id}/duplicate': { params: campaign, expect: notFound },
+  'POST /campaigns/{id}/archive': { params: campaign, expect: notFound },
+  'POST /campaigns/{id}/unarchive': { params: campaign, expect: notFound },
+  'POST /campaigns/{id}/send': { params: campaign, body: {}, expect: notFound },
+  'POST /campaigns/{id}/cancel': { params: campaign, expect: notFound },
+  'POST /campaigns/{id}/test': { params: campaign, body: { email: 'a-tenant-owner@example.com' }, expect: notFound },
+  'GET /campaigns/{id}/stats': { params: campaign, expect: notFound },
+  'GET /campaigns/{id}/recipients': { params: campaign, expect: notFound },
   // Plunk's alias: only the caller's own project id exists there.
   'GET /domains/project/{projectId}': { params: (f) => ({ projectId: f.projectId }), expect: notFound },
   // An address is a name in the caller's own list: B has not listed A's address, so there is nothing to delete.

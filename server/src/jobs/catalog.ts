@@ -16,6 +16,12 @@ export interface JobPayloads {
   'sns.purge-receipts': Record<string, never>;
   /** Recounts every segment's memberCount and computes tracked segments (entry/exit events). */
   'segments.refresh-counts': Record<string, never>;
+  /** Starts a scheduled campaign if it is still SCHEDULED for that instant (features/campaigns). */
+  'campaign.start': { campaignId: string; scheduledFor: string };
+  /** One fan-out batch after checkpoint `after`; a job whose `after` is not the stored checkpoint does nothing. */
+  'campaign.fan-out': { campaignId: string; after: string | null };
+  /** With an id: finalize that campaign (or check again shortly). Without (cron): sweep every campaign. */
+  'campaign.finalize': { campaignId?: string };
 }
 export type JobName = keyof JobPayloads;
 
@@ -43,6 +49,12 @@ export const JOBS: Record<JobName, JobDefinition> = {
   'sns.purge-receipts': { queue: { expireInSeconds: 600, retryLimit: 2, retryDelay: 300, retryBackoff: false }, cron: '23 4 * * *' },
   // Every 5 minutes: cached segment counts and tracked memberships (features/segments/segment-compute.service.ts).
   'segments.refresh-counts': { queue: { expireInSeconds: 1200, retryLimit: 1, retryDelay: 60, retryBackoff: false }, cron: '*/5 * * * *' },
+  // Campaigns (features/campaigns/campaign-fanout.service.ts): every step is idempotent, so retries are safe.
+  'campaign.start': { queue: { expireInSeconds: 600, retryLimit: 10, retryDelay: 10, retryBackoff: true } },
+  // A batch takes well under a second; a job held by a killed worker is retried after expiry (or kicked by the sweep).
+  'campaign.fan-out': { queue: { expireInSeconds: 60, retryLimit: 20, retryDelay: 2, retryBackoff: true } },
+  // Every minute: the safety net behind the job chains (lost start jobs, stalled fan-outs, stuck SENDING rows).
+  'campaign.finalize': { queue: { expireInSeconds: 300, retryLimit: 2, retryDelay: 5, retryBackoff: false }, cron: '* * * * *' },
 };
 
 /** Higher runs first: transactional mail keeps priority over workflows and campaigns. */

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { fromDrizzle, fromPglite, PgBoss, type SendOptions, type WorkOptions } from 'pg-boss';
+import { fromDrizzle, fromPglite, PgBoss, type InsertOptions, type SendOptions, type WorkOptions } from 'pg-boss';
 import type { Logger } from 'pino';
 import type { Database, Executor } from '../db/client.js';
 import { JOBS, type JobName, type JobPayloads } from './catalog.js';
@@ -16,6 +16,8 @@ export interface JobQueue {
   start(): Promise<void>;
   stop(opts?: { graceful?: boolean; timeoutMs?: number }): Promise<void>;
   enqueue<N extends JobName>(name: N, data: JobPayloads[N], opts?: EnqueueOptions): Promise<void>;
+  /** Many jobs of one queue in a single statement (a campaign fan-out batch enqueues 500 at once). */
+  enqueueMany<N extends JobName>(name: N, data: JobPayloads[N][], opts?: Pick<EnqueueOptions, 'tx' | 'priority'>): Promise<void>;
   work<N extends JobName>(
     name: N,
     opts: { batchSize: number; concurrency?: number },
@@ -58,6 +60,13 @@ export function createJobQueue(database: Database, log?: Logger): JobQueue {
       if (opts.startAfterSeconds) options.startAfter = opts.startAfterSeconds;
       if (opts.priority !== undefined) options.priority = opts.priority;
       await boss.send(name, data as object, options);
+    },
+    async enqueueMany(name, data, opts = {}) {
+      if (!data.length) return;
+      const options: InsertOptions = {};
+      if (opts.tx) options.db = fromDrizzle(opts.tx as never, sql as never);
+      const priority = opts.priority === undefined ? {} : { priority: opts.priority };
+      await boss.insert(name, data.map((d) => ({ data: d as object, ...priority })), options);
     },
     async work(name, opts, handler) {
       const workOpts: WorkOptions = {

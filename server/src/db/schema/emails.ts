@@ -1,4 +1,5 @@
-import { boolean, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { contacts } from './contacts.js';
 import { projects } from './projects.js';
 
@@ -57,6 +58,8 @@ export const emails = pgTable(
     sendingAt: timestamp('sending_at', { withTimezone: true }),
     sentAt: timestamp('sent_at', { withTimezone: true }),
     failedAt: timestamp('failed_at', { withTimezone: true }),
+    /** Set for campaign mail; (campaign_id, contact_id) is unique, so a fan-out batch can be replayed safely. */
+    campaignId: uuid('campaign_id'),
     /** Marketing mail (campaigns, MARKETING templates): List-Unsubscribe, footer, subscription checks. */
     marketing: boolean('marketing').notNull().default(false),
     /** Per-email tracking override; null follows the project's tracking mode. */
@@ -81,6 +84,8 @@ export const emails = pgTable(
     index('emails_status_idx').on(t.status),
     index('emails_provider_message_idx').on(t.providerMessageId),
     index('emails_project_sent_idx').on(t.projectId, t.sentAt),
+    uniqueIndex('emails_campaign_contact_unique').on(t.campaignId, t.contactId).where(sql`${t.campaignId} is not null`),
+    index('emails_campaign_status_idx').on(t.campaignId, t.status),
   ],
 );
 

@@ -11,3 +11,4 @@ export * from './members.js';
 export * from './api-requests.js';
 export * from './domains.js';
 export * from './segments.js';
+export * from './campaigns.js';

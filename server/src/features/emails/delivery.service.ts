@@ -9,6 +9,8 @@ import { TransportError, type SendResult, type Transport } from '../../mail/tran
 import { recordEvents } from '../events/events.service.js';
 import { AppError } from '../../core/errors.js';
 import { findProject } from '../projects/projects.service.js';
+import { campaignHoldReason, finalizeCampaignIfDone } from '../campaigns/campaign-fanout.service.js';
+import { rateClassOf, takeSendToken } from '../campaigns/send-rate.js';
 import { recordHardBounce, suppressionBeforeHandoff } from '../suppressions/delivery-gate.js';
 import { buildOutgoingMessage, type BuiltMessage } from './message-pipeline.js';
 import { claimEmailForSending, recordProviderMessageId, settleEmail } from './emails.queries.js';
@@ -19,10 +21,13 @@ export interface DeliveryDeps {
   queue: JobQueue;
   transport: Transport;
   log: Logger;
-  send: { maxAttempts: number; retryDelaySeconds: number };
+  /** ratePerSecond: SEND_RATE_PER_SECOND, the global transport rate (0 or absent = unlimited). */
+  send: { maxAttempts: number; retryDelaySeconds: number; ratePerSecond?: number };
   masterKey: Buffer;
   config: Pick<Config, 'publicUrl'> & Partial<Config>;
 }
+
+const retryPriority = { TRANSACTIONAL: PRIORITY.transactional, WORKFLOW: PRIORITY.workflow, CAMPAIGN: PRIORITY.campaign } as const;
 
 /** A SENDING row older than this is taken to belong to a dead worker (job expiry is 120 s). */
 const STALE_SENDING_SECONDS = 150;
@@ -31,6 +36,18 @@ const STALE_SENDING_SECONDS = 150;
 export async function deliverEmail(deps: DeliveryDeps, emailId: string): Promise<void> {
   const email = await claimEmailForSending(deps.db, emailId, STALE_SENDING_SECONDS);
   if (!email) return; // already sent, failed, or being sent by a live worker
+  await deliverClaimed(deps, email);
+  // The last campaign email to settle marks its campaign SENT (one conditional UPDATE; no-op otherwise).
+  if (email.campaignId) await finalizeCampaignIfDone(deps.db, email.campaignId);
+}
+
+async function deliverClaimed(deps: DeliveryDeps, email: EmailRow): Promise<void> {
+  // Campaign mail only goes out while its campaign is SENDING (a cancelled one ends "Campaign cancelled").
+  const held = email.campaignId ? await campaignHoldReason(deps.db, email.campaignId) : null;
+  if (held) {
+    await settleEmail(deps.db, email.id, 'FAILED', held);
+    return;
+  }
 
   const project = await findProject(deps.db, email.projectId);
   if (!project) return; // deleted with its emails
@@ -50,6 +67,14 @@ export async function deliverEmail(deps: DeliveryDeps, emailId: string): Promise
   }
 
   try {
+    // Global transport rate, shared by all workers; a database failure here is a temporary failure.
+    await takeSendToken(deps.db, deps.send.ratePerSecond, rateClassOf(email.sourceType));
+    // A campaign cancelled while this email waited for its token: it must not go out now.
+    const late = email.campaignId && deps.send.ratePerSecond ? await campaignHoldReason(deps.db, email.campaignId) : null;
+    if (late) {
+      await settleEmail(deps.db, email.id, 'FAILED', late);
+      return;
+    }
     const result = await deps.transport.send({
       emailId: email.id,
       projectId: email.projectId,
@@ -104,6 +129,6 @@ async function handleSendFailure(deps: DeliveryDeps, email: EmailRow, err: unkno
   deps.log.warn({ emailId: email.id, attempt: email.attempts, delay, reason: te.message }, 'temporary delivery failure; will retry');
   await deps.db.transaction(async (tx) => {
     const settled = await settleEmail(tx, email.id, 'PENDING', `Retrying in ${delay}s after attempt ${email.attempts}: ${te.message}`.slice(0, 1000));
-    if (settled) await deps.queue.enqueue('email.send', { emailId: email.id }, { tx, startAfterSeconds: delay, priority: PRIORITY.transactional });
+    if (settled) await deps.queue.enqueue('email.send', { emailId: email.id }, { tx, startAfterSeconds: delay, priority: retryPriority[email.sourceType] });
   });
 }

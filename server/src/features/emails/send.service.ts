@@ -6,7 +6,7 @@ import type { JobQueue } from '../../jobs/queue.js';
 import { recordActivity, type ProjectActionContext } from '../activity/activity.service.js';
 import { renderDataFor, upsertContact } from '../contacts/contacts.service.js';
 import { recordContactUpsertEffects } from '../events/events.service.js';
-import { describeSuppression, findSuppressions } from '../suppressions/suppressions.service.js';
+import { describeSuppression, findSuppression, findSuppressions } from '../suppressions/suppressions.service.js';
 import { getTemplate } from '../templates/templates.service.js';
 import type { SendBody } from './emails.schemas.js';
 import { insertEmail } from './emails.queries.js';
@@ -132,5 +132,63 @@ export async function acceptSend(deps: SendDeps, ctx: ProjectActionContext & { p
       })),
     );
     return { emails: accepted, timestamp: new Date().toISOString() };
+  });
+}
+
+/** One email whose content the caller prepared (campaign test sends); it takes the same path as acceptSend's. */
+export interface PreparedEmail {
+  to: string;
+  subject: string;
+  body: string;
+  from: { email: string; name?: string | null };
+  replyTo: string | null;
+  headers: Record<string, string> | null;
+  /** Footer, List-Unsubscribe and the delivery gate's marketing rules. */
+  marketing: boolean;
+  trackingOverride: boolean | null;
+  /** What the activity row says about it. */
+  summary: string;
+  metadata?: Record<string, unknown>;
+}
+
+/**
+ * Accepts a prepared email for one recipient, like acceptSend: contact upsert (a new contact starts
+ * unsubscribed), the email row with its data snapshot, the delivery job at transactional priority,
+ * all in one transaction. A suppressed address gets its row as SUPPRESSED and no job.
+ */
+export async function acceptPreparedEmail(deps: SendDeps, ctx: ProjectActionContext, input: PreparedEmail) {
+  return deps.db.transaction(async (tx) => {
+    const result = await upsertContact(tx, { projectId: ctx.projectId, email: input.to, subscribedWhenNew: false });
+    await recordContactUpsertEffects(tx, ctx, result);
+    const { contact } = result;
+    const listed = await findSuppression(tx, ctx.projectId, contact.email);
+    const email = await insertEmail(tx, {
+      projectId: ctx.projectId,
+      contactId: contact.id,
+      sourceType: 'TRANSACTIONAL',
+      marketing: input.marketing,
+      trackingOverride: input.trackingOverride,
+      toEmail: contact.email,
+      fromEmail: input.from.email,
+      fromName: input.from.name ?? null,
+      replyTo: input.replyTo,
+      subject: input.subject,
+      body: input.body,
+      headers: input.headers,
+      renderData: renderDataFor(contact, {}),
+      requestId: ctx.requestId ?? null,
+      ...(listed ? { status: 'SUPPRESSED' as const, statusReason: describeSuppression(listed) } : {}),
+    });
+    if (!listed) await deps.queue.enqueue('email.send', { emailId: email.id }, { tx, priority: PRIORITY.transactional });
+    await recordActivity(tx, {
+      projectId: ctx.projectId,
+      actor: ctx.actor,
+      requestId: ctx.requestId,
+      ip: ctx.ip,
+      type: listed ? 'email.suppressed' : 'email.queued',
+      summary: `${input.summary} ${listed ? 'not sent (suppressed)' : 'queued'} to ${contact.email}`,
+      metadata: { emailId: email.id, contactId: contact.id, ...input.metadata },
+    });
+    return { emailId: email.id, contactId: contact.id, status: email.status, reason: email.statusReason };
   });
 }

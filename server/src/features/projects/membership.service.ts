@@ -3,7 +3,7 @@ import { isUuid } from '../../core/ids.js';
 import type { Executor } from '../../db/client.js';
 import type { MemberRole, ProjectRow } from '../../db/schema/index.js';
 import type { ActionContext } from '../activity/activity.service.js';
-import { findMembership } from './members.queries.js';
+import { findMembership, findUserIdByEmail } from './members.queries.js';
 
 /** A dashboard user acting on a project: `actor.id` is the user's id. */
 export interface UserActionContext extends ActionContext {
@@ -45,4 +45,10 @@ export function assertKeepsAnOwner(owners: string[], leaving: string): void {
   if (owners.length === 1 && owners[0] === leaving) {
     throw new AppError('CONFLICT', 'A project must keep at least one OWNER: make someone else OWNER first');
   }
+}
+
+/** Whether `email` is the account address of a member of the project (campaign test sends go only there). */
+export async function isProjectMemberEmail(db: Executor, projectId: string, email: string): Promise<boolean> {
+  const userId = await findUserIdByEmail(db, email.trim().toLowerCase());
+  return !!userId && !!(await findMembership(db, projectId, userId));
 }

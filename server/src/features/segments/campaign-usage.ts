@@ -1,11 +1,11 @@
 import type { Executor } from '../../db/client.js';
+import { countActiveCampaignsUsingSegment } from '../campaigns/campaign-usage.service.js';
 
 /**
  * HOOK for the campaigns feature: how many active campaigns (DRAFT, SCHEDULED or SENDING) target this
- * segment. DELETE /segments/:id answers 409 CONFLICT while it is above zero. There is no campaigns
- * table yet, so nothing uses a segment; campaigns replaces the body with a call to its own service
- * (e.g. `countActiveCampaignsForSegment(db, projectId, segmentId)`), keeping this signature.
+ * segment, as their SEGMENT audience or through a `segment.<id>` filter of a FILTERED audience.
+ * DELETE /segments/:id answers 409 CONFLICT while it is above zero.
  */
-export async function segmentInUseByCampaigns(_db: Executor, _projectId: string, _segmentId: string): Promise<number> {
-  return 0;
+export async function segmentInUseByCampaigns(db: Executor, projectId: string, segmentId: string): Promise<number> {
+  return countActiveCampaignsUsingSegment(db, projectId, segmentId);
 }

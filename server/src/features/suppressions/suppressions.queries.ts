@@ -65,3 +65,11 @@ export async function listSuppressionRows(db: Executor, f: { projectId: string; 
     .orderBy(desc(suppressions.createdAt), desc(suppressions.id))
     .limit(limit + 1);
 }
+
+/**
+ * A condition over `contacts c` (the audience queries' alias): the contact's address is not on its
+ * project's suppression list. Addresses are stored normalised, as contacts' are, so `=` uses the unique index.
+ */
+export function contactNotSuppressedSql(): SQL {
+  return sql`not exists (select 1 from suppressions s where s.project_id = c.project_id and s.email = c.email)`;
+}

@@ -47,6 +47,9 @@ export async function findSuppressions(db: Executor, projectId: string, emails: 
   return new Map(rows.map((r) => [r.email, r]));
 }
 
+/** For audience queries over `contacts c` (campaigns): the contact's address is not suppressed. */
+export const contactNotSuppressed = () => q.contactNotSuppressedSql();
+
 /** The status reason of an email that was not sent because of this entry. */
 export function describeSuppression(row: SuppressionRow): string {
   const reason = { HARD_BOUNCE: 'a hard bounce', COMPLAINT: 'a spam complaint', MANUAL: 'added manually', UNSUBSCRIBE: 'an unsubscribe' }[row.reason];
