@@ -263,6 +263,64 @@ describe('every other page', () => {
     await expect.poll(() => page.getByTestId('segment-member-count').textContent()).toBe('1');
   });
 
+  it('creates a campaign for the dynamic segment, sends it, and shows its stats', async () => {
+    await page.getByRole('link', { name: 'Campaigns', exact: true }).click();
+    await page.waitForURL(/\/campaigns$/);
+    await page.getByText('No campaigns yet').waitFor();
+    await audit('campaigns-empty');
+    await page.getByRole('main').getByRole('link', { name: 'New campaign' }).first().click();
+    await page.waitForURL(/\/campaigns\/new$/);
+    await page.getByLabel('Campaign name').waitFor();
+    await audit('campaign-editor-new');
+    expect(await page.locator('iframe').first().getAttribute('sandbox')).toBe('');
+
+    await page.getByLabel('Campaign name').fill('November news');
+    await page.getByLabel('Subject').fill('What is new in November');
+    await page.getByLabel('From email').fill('news@acme.test');
+    await page.getByLabel('From name').fill('Acme');
+    await page.getByRole('radio', { name: /A segment/ }).check();
+    await page.getByLabel('Segment', { exact: true }).selectOption({ label: 'Import ones' });
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await page.waitForURL(/\/campaigns\/[0-9a-f-]{36}$/);
+    const campaignId = page.url().split('/').pop()!;
+
+    // import1, import10–19, import100–119 match; only the even-numbered import addresses are subscribed.
+    const saved = await api('GET', `/campaigns/${campaignId}`, currentSecret);
+    expect(saved.status, JSON.stringify(saved.json)).toBe(200);
+    const total: number = saved.json.data.totalRecipients;
+    expect(total).toBe(15);
+    const recipients = page.getByTestId('campaign-recipients');
+    await expect.poll(() => recipients.textContent()).toContain(`${total} recipients in the saved audience`);
+    await page.getByTestId('campaign-status').getByText('Draft').waitFor();
+    await audit('campaign-editor-draft');
+
+    await page.getByRole('button', { name: 'Send test' }).click();
+    const testDialog = page.getByRole('dialog', { name: 'Send a test email' });
+    await expect(testDialog.getByLabel('Send to').inputValue()).resolves.toBe(EMAIL);
+    await testDialog.getByRole('button', { name: 'Send test' }).click();
+    await page.getByText(`Test email sent to ${EMAIL}`).waitFor();
+
+    await page.getByRole('button', { name: 'Send now' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Send this campaign now?' });
+    await dialog.waitFor();
+    await expect(dialog.getByTestId('send-confirm-count').textContent()).resolves.toContain(`${total} recipients`);
+    await audit('campaign-send-dialog');
+    await dialog.getByRole('button', { name: `Send to ${total} recipients` }).click();
+
+    await expect.poll(() => page.getByTestId('campaign-status').first().textContent(), { timeout: 60_000 }).toBe('Sent');
+    await page.getByTestId('stat-sent').getByText(`${total}`, { exact: false }).first().waitFor();
+    await page.getByRole('tab', { name: 'Bounced' }).waitFor();
+    await audit('campaign-stats');
+
+    await page.getByRole('link', { name: 'Campaigns', exact: true }).click();
+    await page.waitForURL(/\/campaigns$/);
+    const row = page.getByRole('row').filter({ hasText: 'November news' });
+    await row.waitFor();
+    await expect(row.getByTestId('campaign-status').textContent()).resolves.toBe('Sent');
+    await expect(row.getByTestId('campaign-recipient-count').textContent()).resolves.toBe(String(total));
+    await audit('campaigns');
+  });
+
   it('logs out, and the signed-out pages render', async () => {
     await page.getByRole('button', { name: 'Account' }).click();
     await page.getByRole('button', { name: 'Log out' }).click();

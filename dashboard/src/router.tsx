@@ -6,6 +6,8 @@ import { ForgotPasswordPage } from './features/auth/forgot-password-page';
 import { LoginPage } from './features/auth/login-page';
 import { ResetPasswordPage } from './features/auth/reset-password-page';
 import { SignupPage } from './features/auth/signup-page';
+import { CampaignEditorPage } from './features/campaigns/campaign-editor-page';
+import { CampaignsPage } from './features/campaigns/campaigns-page';
 import { ContactDetailPage } from './features/contacts/contact-detail-page';
 import { ContactsPage } from './features/contacts/contacts-page';
 import { DomainDetailPage } from './features/domains/domain-detail-page';
@@ -77,6 +79,9 @@ const contactRoute = createRoute({ ...child('contacts/$contactId'), component: C
 const segmentsRoute = createRoute({ ...child('segments'), component: SegmentsPage });
 // `segments/new` is this route with segmentId "new" (as templates/new is).
 const segmentRoute = createRoute({ ...child('segments/$segmentId'), component: SegmentEditorPage });
+const campaignsRoute = createRoute({ ...child('campaigns'), component: CampaignsPage });
+// `campaigns/new` is this route with campaignId "new".
+const campaignRoute = createRoute({ ...child('campaigns/$campaignId'), component: CampaignEditorPage });
 const templatesRoute = createRoute({ ...child('templates'), component: TemplatesPage });
 const templateRoute = createRoute({ ...child('templates/$templateId'), component: TemplateEditorPage });
 const emailsRoute = createRoute({ ...child('emails'), component: EmailsPage });
@@ -113,6 +118,8 @@ const routeTree = rootRoute.addChildren([
     contactRoute,
     segmentsRoute,
     segmentRoute,
+    campaignsRoute,
+    campaignRoute,
     templatesRoute,
     templateRoute,
     emailsRoute,
