@@ -175,8 +175,14 @@ async function run(n: number): Promise<boolean> {
     const kills: string[] = [];
     const isSent = async () => (await deps.db.select({ s: campaigns.status }).from(campaigns).where(eq(campaigns.id, campaign.id)))[0].s === 'SENT';
 
-    while (kills.length < plannedKills && !(await isSent())) {
-      await sleep(randomInt(300, 3000));
+    // Kill points spread over the whole campaign: at random shares of the messages received (the first may
+    // land during the fan-out), each after a random extra delay.
+    const killAt = Array.from({ length: plannedKills }, () => Math.floor(Math.random() * 0.9 * RECIPIENTS)).sort((a, b) => a - b);
+    const deadline = Date.now() + Number(args['timeout-minutes']) * 60_000;
+    log(`run ${n}: kill points at ${killAt.join(', ')} messages received`);
+    for (const threshold of killAt) {
+      while (sink.total() < threshold && !(await isSent()) && Date.now() < deadline) await sleep(50);
+      await sleep(randomInt(0, 700));
       if (await isSent()) break;
       kill9(worker);
       await new Promise((r) => (worker!.proc.exitCode !== null || worker!.proc.signalCode ? r(null) : worker!.proc.once('exit', r)));
@@ -190,7 +196,6 @@ async function run(n: number): Promise<boolean> {
       await worker.ready;
     }
 
-    const deadline = Date.now() + Number(args['timeout-minutes']) * 60_000;
     let lastReport = 0;
     while (!(await isSent())) {
       if (Date.now() > deadline) throw new Error('campaign did not reach SENT before the timeout');

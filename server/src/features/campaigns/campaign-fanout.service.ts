@@ -21,8 +21,11 @@ import { CAMPAIGN_CANCELLED_REASON, startCampaign } from './campaign-lifecycle.s
 export const FANOUT_BATCH_SIZE = 500;
 /** A SENDING email older than this belongs to a dead worker (delivery.service reclaims it after 150 s). */
 const STALE_SENDING_SECONDS = 150;
-/** How often a campaign whose fan-out is done is checked for completion. */
-const FINALIZE_POLL_SECONDS = 1;
+/**
+ * How often a campaign whose fan-out is done is re-checked. The worker finalizes it as its last email
+ * settles; this poll is for emails whose worker died (stuck in SENDING past the lease).
+ */
+const FINALIZE_POLL_SECONDS = 10;
 /** A sending campaign whose checkpoint has not moved for this long gets its fan-out job re-enqueued. */
 const STALLED_FANOUT_SECONDS = 60;
 

@@ -77,7 +77,6 @@ describe('sending a campaign now', () => {
 describe('scheduling', () => {
   it('starts at the scheduled instant of the application clock', async () => {
     await seedContacts(t, 5, 'atime');
-    const p = t.project;
     const id = await createCampaign(t, { name: 'Later', audienceType: 'FILTERED', audienceCondition: filterByPrefix('atime-') });
     const when = new Date(clock.now().getTime() + 2_000);
     const res = await t.request('POST', `/campaigns/${id}/send`, { body: { scheduledFor: when.toISOString() } });
@@ -91,7 +90,6 @@ describe('scheduling', () => {
     expect(sent.snapshotAt!.getTime()).toBeGreaterThanOrEqual(when.getTime());
     expect(sent.snapshotAt!.getTime()).toBeLessThan(when.getTime() + 15_000);
     expect(received('atime-')).toHaveLength(5);
-    expect(p.id).toBe(sent.projectId);
   });
 
   it('cancelling a scheduled campaign returns it to DRAFT and the start job then does nothing', async () => {
