@@ -1,8 +1,8 @@
+import { readCsvUpload } from '../../http/csv-upload.js';
 import multipart from '@fastify/multipart';
-import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../../container.js';
-import { AppError, validationError } from '../../core/errors.js';
+import { AppError } from '../../core/errors.js';
 import { actionContext, requireProjectAccess } from '../../http/auth.js';
 import { idempotentRequest, sendStored } from '../../http/idempotency.js';
 import { runIdempotent } from '../idempotency/idempotency.service.js';
@@ -20,23 +20,6 @@ import { addSuppression, listSuppressions, removeSuppression, toSuppressionJson 
 
 const TOO_LARGE = () => new AppError('PAYLOAD_TOO_LARGE', 'CSV file must be at most 5 MB');
 
-/** The CSV text of a `multipart/form-data` upload (field `file`) or of a raw `text/csv` body. */
-async function readCsvUpload(request: FastifyRequest): Promise<string> {
-  if (typeof request.body === 'string') return request.body;
-  if (!request.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the CSV as multipart/form-data (field "file") or as text/csv');
-  let buffer: Buffer | undefined;
-  try {
-    for await (const part of request.parts()) {
-      if (part.type === 'file' && part.fieldname === 'file' && !buffer) buffer = await part.toBuffer();
-      else if (part.type === 'file') part.file.resume();
-    }
-  } catch (err) {
-    if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw TOO_LARGE();
-    throw err;
-  }
-  if (!buffer) throw validationError([{ field: 'file', message: 'A CSV file is required in the "file" field', code: 'invalid_type' }]);
-  return buffer.toString('utf8');
-}
 
 // The per-project suppression list (secret key, or session + X-Project-Id). Not Plunk's `/suppressions`
 // QA capture rules, which are a different feature.
