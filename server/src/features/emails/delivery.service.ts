@@ -13,7 +13,7 @@ import { campaignHoldReason, finalizeCampaignIfDone } from '../campaigns/campaig
 import { rateClassOf, takeSendToken } from '../campaigns/send-rate.js';
 import { recordHardBounce, suppressionBeforeHandoff } from '../suppressions/delivery-gate.js';
 import { buildOutgoingMessage, type BuiltMessage } from './message-pipeline.js';
-import { claimEmailForSending, recordProviderMessageId, settleEmail } from './emails.queries.js';
+import { claimEmailForSending, findEmailStatus, recordProviderMessageId, settleEmail } from './emails.queries.js';
 import { assertSenderAllowed } from './sender-policy.js';
 
 export interface DeliveryDeps {
@@ -32,10 +32,21 @@ const retryPriority = { TRANSACTIONAL: PRIORITY.transactional, WORKFLOW: PRIORIT
 /** A SENDING row older than this is taken to belong to a dead worker (job expiry is 120 s). */
 const STALE_SENDING_SECONDS = 150;
 
+/** The email is SENDING under a lease that has not run out yet; the job must be retried later. */
+export class EmailLeasedError extends Error {}
+
 /** Worker entry point for one `email.send` job. Safe to run twice for the same email. */
 export async function deliverEmail(deps: DeliveryDeps, emailId: string): Promise<void> {
   const email = await claimEmailForSending(deps.db, emailId, STALE_SENDING_SECONDS);
-  if (!email) return; // already sent, failed, or being sent by a live worker
+  if (!email) {
+    // Already settled: nothing to do. Still SENDING: either a live worker has it, or the worker died
+    // and pg-boss expired the job (120 s) before the lease (150 s) ran out. Returning would drop the
+    // email for good in the second case, so fail the job and let pg-boss retry once the lease is stale.
+    if ((await findEmailStatus(deps.db, emailId)) === 'SENDING') {
+      throw new EmailLeasedError(`Email ${emailId} is leased by another delivery; retrying after the lease expires`);
+    }
+    return;
+  }
   await deliverClaimed(deps, email);
   // The last campaign email to settle marks its campaign SENT (one conditional UPDATE; no-op otherwise).
   if (email.campaignId) await finalizeCampaignIfDone(deps.db, email.campaignId);

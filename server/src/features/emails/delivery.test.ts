@@ -1,8 +1,8 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, waitFor, type TestContext } from '../../../test/context.js';
 import { startSmtpSink } from '../../../test/smtp-sink.js';
-import { events } from '../../db/schema/index.js';
+import { emails, events } from '../../db/schema/index.js';
 
 type Sink = Awaited<ReturnType<typeof startSmtpSink>>;
 let sink: Sink;
@@ -131,6 +131,27 @@ describe('delivery when the SMTP server is unreachable', () => {
       expect(email.reason).toMatch(/Retrying in \d+s.*SMTP connection failed/);
     } finally {
       await down.close();
+    }
+  });
+});
+
+describe('delivery after a worker died mid-send', () => {
+  it('delivers an email left SENDING by a dead worker once its lease runs out, even after the job expired', async () => {
+    const ctx = await createTestContext({ env: { MAIL_TRANSPORT: 'smtp', SMTP_URL: sink.url } });
+    try {
+      const res = await ctx.request('POST', '/v1/send', { body: { to: 'orphan@example.com', subject: 'Orphan', body: '<p>B</p>' } });
+      const id = res.json.data.emails[0].email;
+      // The dead worker claimed it 147 s ago: its lease (150 s) is still fresh when the job runs again.
+      await ctx.deps.db.update(emails).set({ status: 'SENDING', sendingAt: sql`now() - interval '147 seconds'` }).where(eq(emails.id, id));
+      await ctx.startWorker();
+      const email = await waitFor(async () => {
+        const r = await ctx.request('GET', `/emails/${id}`);
+        return r.json.status === 'SENT' ? r.json : null;
+      }, 30_000, 'the orphaned email to be sent');
+      expect(email.status).toBe('SENT');
+      expect(arrivedFor('orphan@example.com')).toHaveLength(1);
+    } finally {
+      await ctx.close();
     }
   });
 });

@@ -3,7 +3,11 @@ import { deliverEmail, type DeliveryDeps } from './delivery.service.js';
 
 export async function registerEmailJobs(queue: JobQueue, deps: DeliveryDeps, concurrency: number) {
   await queue.work('email.send', { batchSize: 20, concurrency }, async (payloads) => {
-    // Each email settles its own outcome; only infrastructure errors (database down) reach pg-boss.
-    await Promise.all(payloads.map((p) => deliverEmail(deps, p.emailId)));
+    // Each email settles its own outcome; only infrastructure errors (database down) and emails leased
+    // by another worker reach pg-boss, which retries the batch later (settled emails are then no-ops).
+    // Every delivery finishes before the batch is failed, so a retry never races a send still running.
+    const results = await Promise.allSettled(payloads.map((p) => deliverEmail(deps, p.emailId)));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   });
 }

@@ -78,6 +78,11 @@ export async function claimEmailForSending(db: Executor, id: string, staleSecond
   return row;
 }
 
+export async function findEmailStatus(db: Executor, id: string): Promise<EmailStatus | undefined> {
+  const [row] = await db.select({ status: emails.status }).from(emails).where(eq(emails.id, id));
+  return row?.status;
+}
+
 /** Moves a claimed email on; only from SENDING, so a late worker cannot overwrite a newer state. */
 export async function settleEmail(
   db: Executor,
