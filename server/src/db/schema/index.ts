@@ -12,3 +12,4 @@ export * from './api-requests.js';
 export * from './domains.js';
 export * from './segments.js';
 export * from './campaigns.js';
+export * from './workflows.js';
