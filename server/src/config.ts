@@ -93,6 +93,10 @@ const envSchema = z.object({
     .default('false'),
   REQUEST_LOGGING: flag.default(true),
   REQUEST_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  // Hosts, IPs and CIDRs that workflow WEBHOOK steps (and outbound webhooks) may reach despite the
+  // SSRF guard, e.g. an internal service of a self-hoster. Empty: only public addresses.
+  OUTBOUND_ALLOWLIST: z.string().max(4000).default(''),
+  WORKFLOW_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
 });
 
 export type RateLimitBucket = 'track' | 'send' | 'contacts:write';
@@ -148,6 +152,10 @@ export interface Config {
   reputation: { bounceWarn: number; bouncePause: number; complaintWarn: number; complaintPause: number; minSent: number };
   /** Fastify's trustProxy: which X-Forwarded-For hops to believe for the client IP (login throttling, logs). */
   trustProxy: boolean | number | string[];
+  /** allowlist: OUTBOUND_ALLOWLIST entries (hostnames, IPs, CIDRs) exempt from the SSRF guard. */
+  outbound: { allowlist: string[] };
+  /** How often a worker looks for events to dispatch and for due DELAY/WAIT_FOR_EVENT steps. */
+  workflows: { pollIntervalMs: number };
 }
 
 /** Every environment variable the server reads (tests clear them so the machine's own settings don't leak in). */
@@ -241,6 +249,8 @@ export function loadConfig(env: Env = process.env): Config {
       minSent: e.REPUTATION_MIN_SENT,
     },
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    outbound: { allowlist: e.OUTBOUND_ALLOWLIST.split(',').map((s) => s.trim()).filter(Boolean) },
+    workflows: { pollIntervalMs: e.WORKFLOW_POLL_INTERVAL_MS },
   });
 }
 
