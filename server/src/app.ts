@@ -14,6 +14,8 @@ import { hostedPageRoutes } from './features/hosted-pages/hosted-pages.routes.js
 import { segmentRoutes } from './features/segments/segments.routes.js';
 import { templateRoutes } from './features/templates/templates.routes.js';
 import { trackingRoutes } from './features/tracking/tracking.routes.js';
+import { workflowExecutionRoutes } from './features/workflows/executions.routes.js';
+import { workflowRoutes } from './features/workflows/workflows.routes.js';
 import { memberRoutes } from './features/projects/members.routes.js';
 import { userProjectRoutes } from './features/projects/user-projects.routes.js';
 import { userRoutes } from './features/users/users.routes.js';
@@ -84,6 +86,8 @@ export async function buildApp(deps: AppDeps, opts: AppOptions = {}) {
   await app.register(templateRoutes(deps));
   await app.register(segmentRoutes(deps));
   await app.register(campaignRoutes(deps));
+  await app.register(workflowRoutes(deps));
+  await app.register(workflowExecutionRoutes(deps));
   await app.register(domainRoutes(deps));
   await app.register(activityRoutes(deps));
   await app.register(userProjectRoutes(deps));

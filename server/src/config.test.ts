@@ -24,6 +24,15 @@ describe('configuration', () => {
     expect(loadConfig({ DATA_DIR: dir }).masterKey.equals(first)).toBe(true);
   });
 
+  it('reads the outbound allowlist and refuses an entry that is neither host, IP nor CIDR at start-up', () => {
+    expect(loadConfig({ DATA_DIR: dataDir(), OUTBOUND_ALLOWLIST: 'hooks.internal, 10.1.0.0/16,127.0.0.1' }).outbound.allowlist).toEqual([
+      'hooks.internal',
+      '10.1.0.0/16',
+      '127.0.0.1',
+    ]);
+    expect(() => loadConfig({ DATA_DIR: dataDir(), OUTBOUND_ALLOWLIST: '10.0.0.0/99' })).toThrow(/OUTBOUND_ALLOWLIST/);
+  });
+
   it('lists every problem at once', () => {
     let error: ConfigError | undefined;
     try {

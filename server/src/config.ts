@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { allowlistEntryError } from './outbound/allowlist.js';
 import { isDnsServer } from './mail/dns.js';
 import { mailConfig, mailEnv, mailProblems, type MailConfig } from './config-mail.js';
 
@@ -95,7 +96,16 @@ const envSchema = z.object({
   REQUEST_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   // Hosts, IPs and CIDRs that workflow WEBHOOK steps (and outbound webhooks) may reach despite the
   // SSRF guard, e.g. an internal service of a self-hoster. Empty: only public addresses.
-  OUTBOUND_ALLOWLIST: z.string().max(4000).default(''),
+  OUTBOUND_ALLOWLIST: z
+    .string()
+    .max(4000)
+    .default('')
+    .superRefine((v, ctx) => {
+      for (const entry of v.split(',').map((s) => s.trim()).filter(Boolean)) {
+        const problem = allowlistEntryError(entry);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }
+    }),
   WORKFLOW_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
 });
 

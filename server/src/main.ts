@@ -36,7 +36,7 @@ export async function main(argv: string[], role: 'all' | 'worker' = 'all') {
   const deps = await createContainer(config, log);
   const seeded = embedded ? await seedDemoProject(deps) : null;
   const runsWorker = role === 'worker' || !apiOnly;
-  if (runsWorker) await startWorkers(deps);
+  const workers = runsWorker ? await startWorkers(deps) : null;
   // Bounces, complaints and mailto unsubscribes (SMTP_MX_PORT) are received where the worker runs.
   const mx = runsWorker ? await startMxListener(deps) : null;
 
@@ -66,6 +66,7 @@ export async function main(argv: string[], role: 'all' | 'worker' = 'all') {
     try {
       await app?.close();
       await mx?.close();
+      await workers?.stop();
       await closeContainer(deps, { graceful: true, timeoutMs: 20_000 });
     } finally {
       if (embedded && role === 'all') removeAdminEndpoint(config.dataDir);

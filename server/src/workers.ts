@@ -9,9 +9,13 @@ import { registerSnsJobs } from './features/sns/sns.jobs.js';
 import { registerSegmentJobs } from './features/segments/segments.jobs.js';
 import { registerCampaignJobs } from './features/campaigns/campaigns.jobs.js';
 import { deliveryConcurrency } from './features/campaigns/send-rate.js';
+import { registerWorkflowJobs } from './features/workflows/engine/workflows.jobs.js';
 
-/** Every job handler a worker process runs, and the periodic maintenance schedules. */
-export async function startWorkers(deps: AppDeps) {
+/**
+ * Every job handler a worker process runs, and the periodic maintenance schedules. `stop` ends the
+ * in-process loops (the workflow poller); call it before closeContainer.
+ */
+export async function startWorkers(deps: AppDeps): Promise<{ stop(): Promise<void> }> {
   await registerEmailJobs(deps.queue, deps, deliveryConcurrency(deps.config.send.workerConcurrency, deps.config.send.ratePerSecond));
   await registerIdempotencyJobs(deps.queue, deps.db);
   await registerContactJobs(deps.queue, deps.db);
@@ -21,5 +25,7 @@ export async function startWorkers(deps: AppDeps) {
   await registerSnsJobs(deps.queue, deps);
   await registerSegmentJobs(deps.queue, deps);
   await registerCampaignJobs(deps.queue, deps);
+  const workflowPoller = await registerWorkflowJobs(deps.queue, deps);
   await deps.queue.scheduleMaintenance();
+  return { stop: () => workflowPoller.stop() };
 }

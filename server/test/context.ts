@@ -12,6 +12,7 @@ import { openDatabase, type Database } from '../src/db/client.js';
 import { registerCampaignJobs } from '../src/features/campaigns/campaigns.jobs.js';
 import { registerContactJobs } from '../src/features/contacts/contacts.jobs.js';
 import { registerEmailJobs } from '../src/features/emails/emails.jobs.js';
+import { registerWorkflowJobs } from '../src/features/workflows/engine/workflows.jobs.js';
 import { createProject, type ProjectWithKeys } from '../src/features/projects/projects.service.js';
 import { createLogger } from '../src/http/logger.js';
 import type { Transport } from '../src/mail/transport.js';
@@ -28,15 +29,41 @@ export interface TestContext {
   bodies: string[];
   request(method: string, url: string, opts?: { key?: string | null; body?: unknown; headers?: Record<string, string>; rawBody?: string }): Promise<{ status: number; json: any; headers: Record<string, any>; body: string }>;
   newProject(name?: string, defaultFrom?: string | null): Promise<ProjectWithKeys>;
-  startWorker(): Promise<void>;
+  /** Job handlers; `workflowPoller: false` leaves the workflow sweeps to the test (runWorkflowSweep). */
+  startWorker(opts?: { workflowPoller?: boolean }): Promise<void>;
   close(): Promise<void>;
 }
 
-async function openTestDatabase(): Promise<{ database: Database; env: Env; drop?: () => Promise<void> }> {
+/**
+ * A database that outlives one context, for restart tests: each createTestContext({ keptDatabase })
+ * opens it anew (a file-backed PGlite data dir, or one PostgreSQL database) and close() leaves it be;
+ * the test calls drop() at the end.
+ */
+export interface KeptTestDatabase {
+  open(): Promise<{ database: Database; env: Env }>;
+  drop(): Promise<void>;
+}
+
+export async function createKeptTestDatabase(): Promise<KeptTestDatabase> {
   if (inject('dbKind') === 'pglite') {
-    const snapshot = new Blob([readFileSync(inject('pgliteSnapshot'))]);
-    return { database: await openDatabase({ kind: 'pglite', dataDir: '' }, { inMemory: true, loadDataDir: snapshot }), env: {} };
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'mailwright-kept-db-'));
+    let loaded = false;
+    return {
+      async open() {
+        const loadDataDir = loaded ? undefined : new Blob([readFileSync(inject('pgliteSnapshot'))]);
+        loaded = true;
+        return { database: await openDatabase({ kind: 'pglite', dataDir }, { loadDataDir }), env: {} };
+      },
+      async drop() {
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
   }
+  const { url, drop } = await createPostgresTestDatabase();
+  return { open: async () => ({ database: await openDatabase({ kind: 'postgres', url, poolSize: 5 }), env: { DATABASE_URL: url } }), drop };
+}
+
+async function createPostgresTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `${inject('runId')}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: ADMIN_DB_URL });
   await admin.connect();
@@ -49,14 +76,25 @@ async function openTestDatabase(): Promise<{ database: Database; env: Env; drop?
     await c.query(`drop database if exists ${name} with (force)`);
     await c.end();
   };
+  return { url, drop };
+}
+
+async function openTestDatabase(): Promise<{ database: Database; env: Env; drop?: () => Promise<void> }> {
+  if (inject('dbKind') === 'pglite') {
+    const snapshot = new Blob([readFileSync(inject('pgliteSnapshot'))]);
+    return { database: await openDatabase({ kind: 'pglite', dataDir: '' }, { inMemory: true, loadDataDir: snapshot }), env: {} };
+  }
+  const { url, drop } = await createPostgresTestDatabase();
   return { database: await openDatabase({ kind: 'postgres', url, poolSize: 5 }), env: { DATABASE_URL: url }, drop };
 }
 
 export async function createTestContext(
-  opts: { env?: Env; transport?: Transport; clock?: Clock; overrides?: Omit<ContainerOverrides, 'database'> } = {},
+  opts: { env?: Env; transport?: Transport; clock?: Clock; overrides?: Omit<ContainerOverrides, 'database'>; keptDatabase?: KeptTestDatabase } = {},
 ): Promise<TestContext> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'mailwright-ctx-'));
-  const { database, env, drop } = await openTestDatabase();
+  const { database, env, drop }: { database: Database; env: Env; drop?: () => Promise<void> } = opts.keptDatabase
+    ? await opts.keptDatabase.open()
+    : await openTestDatabase();
   const config = loadConfig({
     DATA_DIR: dataDir,
     MASTER_KEY: randomBytes(32).toString('hex'),
@@ -83,6 +121,7 @@ export async function createTestContext(
     createProject(deps, { actor: { type: 'system' } }, { name, defaultFrom });
   const project = await newProject();
   let workerStarted = false;
+  let stopWorkflowPoller: (() => Promise<void>) | null = null;
 
   return {
     deps,
@@ -104,14 +143,18 @@ export async function createTestContext(
       } catch {}
       return { status: res.statusCode, json, headers: res.headers, body: res.body };
     },
-    async startWorker() {
+    async startWorker(workerOpts = {}) {
       if (workerStarted) return;
       workerStarted = true;
       await registerEmailJobs(deps.queue, deps, 4);
       await registerContactJobs(deps.queue, deps.db);
       await registerCampaignJobs(deps.queue, deps);
+      const poller = await registerWorkflowJobs(deps.queue, deps);
+      if (workerOpts.workflowPoller === false) await poller.stop();
+      else stopWorkflowPoller = () => poller.stop();
     },
     async close() {
+      await stopWorkflowPoller?.();
       await app.close();
       await closeContainer(deps, { graceful: false });
       await drop?.();

@@ -10,8 +10,10 @@ export interface TestDnsServer {
   /** Replaces the TXT records at `host` (each value one record; long values are split into 255-byte strings). */
   setTxt(host: string, values: string[]): void;
   setMx(host: string, values: { exchange: string; priority: number }[]): void;
-  /** Removes every record of `type` at `host` (all types when omitted). */
-  remove(host: string, type?: 'TXT' | 'MX'): void;
+  /** Replaces the A and AAAA records at `host` (IPv4 values become A records, IPv6 values AAAA). */
+  setAddresses(host: string, addresses: string[]): void;
+  /** Removes every record of `type` at `host` (all types when omitted; 'A' removes A and AAAA). */
+  remove(host: string, type?: 'TXT' | 'MX' | 'A'): void;
   /** Publishes a domain's records exactly as the API listed them. */
   publish(records: { type: string; host: string; value: string }[]): void;
   /** Makes every query for `host` fail with SERVFAIL (a resolver outage), or heals it. */
@@ -29,6 +31,7 @@ const chunk = (value: string) => value.match(/[\s\S]{1,255}/g) ?? [''];
 export async function startDnsServer(): Promise<TestDnsServer> {
   const txt = new Map<string, string[]>();
   const mx = new Map<string, { exchange: string; priority: number }[]>();
+  const addrs = new Map<string, string[]>();
   const broken = new Set<string>();
   const queries: string[] = [];
 
@@ -46,8 +49,11 @@ export async function startDnsServer(): Promise<TestDnsServer> {
       for (const v of txt.get(name) ?? []) response.answers.push({ name: question.name, type: Packet.TYPE.TXT, class: Packet.CLASS.IN, ttl: 1, data: chunk(v) } as never);
     } else if (question.type === Packet.TYPE.MX) {
       for (const m of mx.get(name) ?? []) response.answers.push({ name: question.name, type: Packet.TYPE.MX, class: Packet.CLASS.IN, ttl: 1, ...m } as never);
+    } else if (question.type === Packet.TYPE.A || question.type === Packet.TYPE.AAAA) {
+      const v6 = question.type === Packet.TYPE.AAAA;
+      for (const address of (addrs.get(name) ?? []).filter((a) => a.includes(':') === v6)) response.answers.push({ name: question.name, type: question.type, class: Packet.CLASS.IN, ttl: 0, address } as never);
     }
-    if (!response.answers.length && !txt.has(name) && !mx.has(name)) response.header.rcode = NXDOMAIN;
+    if (!response.answers.length && !txt.has(name) && !mx.has(name) && !addrs.has(name)) response.header.rcode = NXDOMAIN;
     void send(response);
   };
 
@@ -73,9 +79,11 @@ export async function startDnsServer(): Promise<TestDnsServer> {
       queries,
       setTxt: (host, values) => void txt.set(norm(host), values),
       setMx: (host, values) => void mx.set(norm(host), values),
+      setAddresses: (host, addresses) => void addrs.set(norm(host), addresses),
       remove(host, type) {
         if (!type || type === 'TXT') txt.delete(norm(host));
         if (!type || type === 'MX') mx.delete(norm(host));
+        if (!type || type === 'A') addrs.delete(norm(host));
       },
       publish(records) {
         for (const r of records) {

@@ -2,11 +2,12 @@ import type { ProjectWithKeys } from '../src/features/projects/projects.service.
 import { waitFor, type TestContext } from './context.js';
 import { createUserSession } from './sessions.js';
 import { SNS_WEBHOOK_PATHS } from '../src/features/sns/sns.routes.js';
+import { createWorkflowFixture, WORKFLOW_PARAM_ROUTES, workflowSnapshotUrls, type WorkflowTenantIds } from './workflow-tenant.js';
 
 // Resources of one project ("A") that another project ("B") then tries to reach, and the table
 // that says, for every route with a path parameter, which resource fills it and what B must get.
 
-export interface TenantFixture {
+export interface TenantFixture extends WorkflowTenantIds {
   contactId: string;
   templateId: string;
   emailId: string;
@@ -70,7 +71,8 @@ export async function createTenantFixture(t: TestContext, a: ProjectWithKeys): P
     await t.request('POST', '/campaigns', { key, body: { name: 'A only campaign', subject: 'A only subject', body: '<p>A only</p>', audienceType: 'SEGMENT', segmentId: segment.json.id } }),
     'campaign',
   );
-  const ids = { campaignId: campaign.json.data.id, segmentId: segment.json.id, domainId: domain.json.id, contactId: contact.json.id, templateId: template.json.id, emailId, inboxId: inbox.id, importJobId, bulkJobId, userId: owner.userId, invitationId: invited.json.invitation.id };
+  const workflowIds = await createWorkflowFixture(t, key, contact.json.id);
+  const ids = { ...workflowIds, campaignId: campaign.json.data.id, segmentId: segment.json.id, domainId: domain.json.id, contactId: contact.json.id, templateId: template.json.id, emailId, inboxId: inbox.id, importJobId, bulkJobId, userId: owner.userId, invitationId: invited.json.invitation.id };
   return { ...ids, projectId: a.id, ownerHeaders: owner.headers, eventName: 'a-only-event', field: 'aOnlyField', markers: ['a-tenant', 'A only', 'a-only-event', 'aOnlyField', 'a-secret-value', ...Object.values(ids)] };
 }
 
@@ -101,6 +103,7 @@ export async function snapshotTenant(t: TestContext, a: ProjectWithKeys, f: Tena
     `/campaigns/${f.campaignId}/stats`,
     `/campaigns/${f.campaignId}/recipients`,
     '/campaigns?archived=all',
+    ...workflowSnapshotUrls(f),
   ];
   const out: Record<string, unknown> = {};
   for (const url of urls) {
@@ -188,6 +191,7 @@ export const PARAM_ROUTES: Record<string, ParamRouteCase> = {
   'POST /campaigns/{id}/test': { params: campaign, body: { email: 'a-tenant-owner@example.com' }, expect: notFound },
   'GET /campaigns/{id}/stats': { params: campaign, expect: notFound },
   'GET /campaigns/{id}/recipients': { params: campaign, expect: notFound },
+  ...WORKFLOW_PARAM_ROUTES,
   // Plunk's alias: only the caller's own project id exists there.
   'GET /domains/project/{projectId}': { params: (f) => ({ projectId: f.projectId }), expect: notFound },
   // An address is a name in the caller's own list: B has not listed A's address, so there is nothing to delete.

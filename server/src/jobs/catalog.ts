@@ -22,6 +22,8 @@ export interface JobPayloads {
   'campaign.fan-out': { campaignId: string; after: string | null };
   /** With an id: finalize that campaign (or check again shortly). Without (cron): sweep every campaign. */
   'campaign.finalize': { campaignId?: string };
+  /** Runs one workflow execution from its current step until it waits or ends (features/workflows/engine). */
+  'workflow.run': { executionId: string };
 }
 export type JobName = keyof JobPayloads;
 
@@ -55,6 +57,9 @@ export const JOBS: Record<JobName, JobDefinition> = {
   'campaign.fan-out': { queue: { expireInSeconds: 60, retryLimit: 20, retryDelay: 2, retryBackoff: true } },
   // Every minute: the safety net behind the job chains (lost start jobs, stalled fan-outs, stuck SENDING rows).
   'campaign.finalize': { queue: { expireInSeconds: 300, retryLimit: 2, retryDelay: 5, retryBackoff: false }, cron: '* * * * *' },
+  // Each step commits on its own and a step runs at most once, so a retry carries on where the last run
+  // stopped. Expiry covers a run of several WEBHOOK steps (10 s each); the poller re-kicks stuck runs.
+  'workflow.run': { queue: { expireInSeconds: 300, retryLimit: 10, retryDelay: 5, retryBackoff: true } },
 };
 
 /** Higher runs first: transactional mail keeps priority over workflows and campaigns. */

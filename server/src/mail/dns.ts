@@ -6,6 +6,9 @@ export interface DnsResolver {
   /** TXT records at `host`, each as its character strings (join them to get the record). */
   resolveTxt(host: string): Promise<string[][]>;
   resolveMx(host: string): Promise<{ exchange: string; priority: number }[]>;
+  /** A and AAAA records (outbound SSRF guard, src/outbound). */
+  resolve4(host: string): Promise<string[]>;
+  resolve6(host: string): Promise<string[]>;
 }
 
 /** `ip`, `ip:port`, `[ipv6]:port` or a bare IPv6 address, as `Resolver#setServers` takes them (DNS_SERVERS). */
@@ -32,5 +35,7 @@ export function createDnsResolver(servers: string[], opts: { timeoutMs?: number;
   return {
     resolveTxt: (host) => resolver.resolveTxt(host),
     resolveMx: (host) => resolver.resolveMx(host),
+    resolve4: (host) => resolver.resolve4(host),
+    resolve6: (host) => resolver.resolve6(host),
   };
 }

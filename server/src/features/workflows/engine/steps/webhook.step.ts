@@ -1,0 +1,101 @@
+import type { Tx } from '../../../../db/client.js';
+import type { WorkflowExecutionRow } from '../../../../db/schema/index.js';
+import { RenderError, renderSubject } from '../../../../mail/render.js';
+import { createOutboundClient, OutboundBlockedError, OutboundError, type OutboundMethod } from '../../../../outbound/outbound-client.js';
+import { getContact } from '../../../contacts/contact-list.service.js';
+import type { EngineDeps } from '../engine-deps.js';
+import type { SnapshotStep } from '../snapshot.js';
+import { webhookData, webhookPayload } from '../step-data.js';
+import { parseStepConfig } from './step-config-parse.js';
+import { StepFailure } from './step-types.js';
+
+// WEBHOOK: the request is prepared (rendered) inside the step's transaction, sent outside any
+// transaction, and its result recorded in a second one. Delivery is at-least-once: a worker that dies
+// mid-call leaves the step RUNNING and a later run sends again with the same `Webhook-Id` header (the
+// step execution id), so receivers can drop the duplicate.
+
+export const WEBHOOK_TIMEOUT_MS = 10_000;
+/** The idempotency header: stable across re-sends of one step execution. */
+export const WEBHOOK_ID_HEADER = 'Webhook-Id';
+const MAX_STORED_RESPONSE = 4000;
+
+export interface WebhookRequest {
+  url: string;
+  method: OutboundMethod;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+async function renderText(template: string, data: Record<string, unknown>, what: string): Promise<string> {
+  try {
+    return await renderSubject(template, data);
+  } catch (err) {
+    const reason = err instanceof RenderError ? err.message.replace(/^Could not render subject: /, '') : (err as Error).message;
+    throw new StepFailure(`Could not render the webhook ${what}: ${reason}`);
+  }
+}
+
+/** Strings anywhere in the configured body are templates; other values are sent as they are. */
+async function renderBody(value: unknown, data: Record<string, unknown>): Promise<unknown> {
+  if (typeof value === 'string') return renderText(value, data, 'body');
+  if (Array.isArray(value)) return Promise.all(value.map((v) => renderBody(v, data)));
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = await renderBody(v, data);
+    return out;
+  }
+  return value;
+}
+
+/** Renders url, header values and body against the contact and the execution context. */
+export async function prepareWebhookRequest(tx: Tx, execution: WorkflowExecutionRow, step: SnapshotStep, stepExecutionId: string): Promise<WebhookRequest> {
+  const config = parseStepConfig('WEBHOOK', step.config);
+  const contact = await getContact(tx, execution.projectId, execution.contactId);
+  const data = webhookData(contact, execution);
+  const url = (await renderText(config.url, data, 'URL')).trim();
+  const headers: Record<string, string> = { 'Content-Type': 'application/json', 'User-Agent': 'Mailwright-Workflows' };
+  for (const [name, value] of Object.entries(config.headers ?? {})) {
+    const rendered = await renderText(value, data, `header ${name}`);
+    if (/[\r\n\0]/.test(rendered)) throw new StepFailure(`The webhook header ${name} contains a line break after rendering`);
+    // Matched case-insensitively, so a configured `content-type` replaces ours instead of doubling it.
+    for (const k of Object.keys(headers)) if (k.toLowerCase() === name.toLowerCase()) delete headers[k];
+    headers[name] = rendered;
+  }
+  headers[WEBHOOK_ID_HEADER] = stepExecutionId;
+  if (config.method === 'GET') return { url, method: 'GET', headers };
+  const payload = config.body === undefined ? webhookPayload(contact, execution) : await renderBody(config.body, data);
+  return { url, method: config.method, headers, body: typeof payload === 'string' ? payload : JSON.stringify(payload) };
+}
+
+export type WebhookOutcome = { ok: true; output: Record<string, unknown> } | { ok: false; error: string };
+
+const clients = new WeakMap<object, ReturnType<typeof createOutboundClient>>();
+
+/** Sends the request through the SSRF-guarded client. A non-2xx answer is a result, not a failure. */
+export async function sendWebhook(deps: Pick<EngineDeps, 'dns' | 'config'>, req: WebhookRequest): Promise<WebhookOutcome> {
+  let client = clients.get(deps.config);
+  if (!client) clients.set(deps.config, (client = createOutboundClient(deps)));
+  try {
+    const res = await client.request({ ...req, timeoutMs: WEBHOOK_TIMEOUT_MS });
+    return {
+      ok: true,
+      output: { url: req.url, method: req.method, statusCode: res.status, success: res.status >= 200 && res.status < 300, response: storedResponse(res.body, res.truncated) },
+    };
+  } catch (err) {
+    if (err instanceof OutboundBlockedError) return { ok: false, error: `Webhook blocked by the SSRF guard: ${err.reason}` };
+    if (err instanceof OutboundError) return { ok: false, error: `Webhook request failed: ${err.message}` };
+    return { ok: false, error: `Webhook request failed: ${(err as Error).message}` };
+  }
+}
+
+/** JSON when the (short, complete) answer is JSON; otherwise its first characters. */
+function storedResponse(body: string, truncated: boolean): unknown {
+  if (!truncated && body.length <= MAX_STORED_RESPONSE) {
+    try {
+      return JSON.parse(body);
+    } catch {
+      return body;
+    }
+  }
+  return body.slice(0, MAX_STORED_RESPONSE);
+}

@@ -1,0 +1,123 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestContext, type TestContext } from '../../../../test/context.js';
+import { engineFixture } from '../../../../test/workflow-fixtures.js';
+
+// WEBHOOK steps go through the SSRF guard: a local receiver is reachable only when OUTBOUND_ALLOWLIST
+// names it; otherwise the step fails with the guard's reason and no connection is ever opened.
+
+interface Received {
+  method: string;
+  url: string;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+let server: http.Server;
+let base: string;
+let connections = 0;
+const received: Received[] = [];
+
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      received.push({ method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      const status = req.url?.includes('fail') ? 503 : 200;
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: status === 200 }));
+    });
+  });
+  server.on('connection', () => connections++);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+describe('WEBHOOK with the receiver allowlisted', () => {
+  let t: TestContext;
+  let fx: ReturnType<typeof engineFixture>;
+  beforeAll(async () => {
+    t = await createTestContext({ env: { OUTBOUND_ALLOWLIST: '127.0.0.1' } });
+    await t.startWorker({ workflowPoller: false });
+    fx = engineFixture(t);
+  });
+  afterAll(() => t.close());
+
+  it('sends the rendered request with a Webhook-Id header and records the answer', async () => {
+    const wf = await fx.flow({
+      eventName: 'hooked',
+      steps: [
+        {
+          key: 'hook',
+          type: 'WEBHOOK',
+          config: { url: `${base}/hook/{{ data.plan }}`, method: 'PUT', headers: { 'X-Plan': '{{ event.plan }}' }, body: { text: 'hi {{ email }}', items: ['{{ id }}', 2] } },
+        },
+      ],
+    });
+    const contactId = await fx.track('hook@example.com', 'hooked', { plan: 'pro' });
+    const [e] = await fx.enrolled(wf.id);
+    const done = await fx.settled(wf.id, e.id);
+    expect(done.status).toBe('COMPLETED');
+    const step = fx.stepOf(done, wf.steps.hook)!;
+    expect(step.output).toEqual({ url: `${base}/hook/pro`, method: 'PUT', statusCode: 200, success: true, response: { ok: true } });
+
+    const req = received.find((r) => r.url === '/hook/pro')!;
+    expect(req.method).toBe('PUT');
+    expect(req.headers['x-plan']).toBe('pro');
+    expect(req.headers['content-type']).toBe('application/json');
+    expect(req.headers['webhook-id']).toBe(step.id);
+    expect(JSON.parse(req.body)).toEqual({ text: 'hi hook@example.com', items: [contactId, 2] });
+  });
+
+  it('sends the default payload, and a non-2xx answer is a result rather than a failure', async () => {
+    const wf = await fx.flow({ name: 'Default payload', triggerType: 'MANUAL', steps: [{ key: 'hook', type: 'WEBHOOK', config: { url: `${base}/fail` } }] });
+    const contactId = await fx.contact('payload@example.com', { data: { city: 'Oslo' } });
+    const started = await fx.start(wf.id, contactId, { orderId: 7 });
+    const done = await fx.settled(wf.id, started.json.id);
+    expect(done.status).toBe('COMPLETED');
+    expect(fx.stepOf(done, wf.steps.hook)?.output).toMatchObject({ method: 'POST', statusCode: 503, success: false });
+    const req = received.find((r) => r.url === '/fail')!;
+    expect(JSON.parse(req.body)).toEqual({
+      contact: { email: 'payload@example.com', subscribed: true, data: { city: 'Oslo' } },
+      workflow: { id: wf.id, name: 'Default payload' },
+      execution: { id: started.json.id, startedAt: started.json.startedAt },
+      event: { orderId: 7 },
+    });
+  });
+});
+
+describe('WEBHOOK without an allowlist', () => {
+  let t: TestContext;
+  let fx: ReturnType<typeof engineFixture>;
+  beforeAll(async () => {
+    t = await createTestContext();
+    await t.startWorker({ workflowPoller: false });
+    fx = engineFixture(t);
+  });
+  afterAll(() => t.close());
+
+  it('fails the step with the blocked reason and never connects', async () => {
+    const before = connections;
+    const count = received.length;
+    const wf = await fx.flow({
+      triggerType: 'MANUAL',
+      steps: [
+        { key: 'hook', type: 'WEBHOOK', config: { url: `${base}/private` } },
+        { key: 'exit', type: 'EXIT' },
+      ],
+    });
+    const started = await fx.start(wf.id, await fx.contact('blocked@example.com'));
+    const done = await fx.settled(wf.id, started.json.id);
+    expect(done.status).toBe('FAILED');
+    const step = fx.stepOf(done, wf.steps.hook)!;
+    expect(step.status).toBe('FAILED');
+    expect(step.error).toMatch(/blocked/i);
+    expect(step.error).toContain('127.0.0.1');
+    expect(done.error).toBe(step.error);
+    expect(fx.stepOf(done, wf.steps.exit)).toBeUndefined();
+    expect(connections).toBe(before);
+    expect(received.length).toBe(count);
+  });
+});
