@@ -5,7 +5,7 @@ import { defineConfig } from 'vite';
 // API paths share the origin with the SPA; in `vite` dev mode, requests that are not page
 // navigations (Accept: text/html) go to the API server (MAILWRIGHT_API, default :3000).
 const api = process.env.MAILWRIGHT_API ?? 'http://localhost:3000';
-const API_PREFIXES = ['/auth', '/users', '/projects', '/contacts', '/segments', '/templates', '/emails', '/inbox', '/activity', '/events', '/domains', '/suppression-list', '/config', '/health', '/v1'];
+const API_PREFIXES = ['/auth', '/users', '/projects', '/contacts', '/segments', '/workflows', '/templates', '/emails', '/inbox', '/activity', '/events', '/domains', '/suppression-list', '/config', '/health', '/v1'];
 
 export default defineConfig({
   root: 'src',

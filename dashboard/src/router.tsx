@@ -26,6 +26,9 @@ import { ProjectSettingsPage } from './features/settings/project-settings-page';
 import { SuppressionsPage } from './features/suppressions/suppressions-page';
 import { TemplateEditorPage } from './features/templates/template-editor-page';
 import { TemplatesPage } from './features/templates/templates-page';
+import { ExecutionDetailPage } from './features/workflows/execution-detail-page';
+import { WorkflowEditorPage } from './features/workflows/workflow-editor-page';
+import { WorkflowsPage } from './features/workflows/workflows-page';
 
 // Code-based routes. Client paths never collide with API paths (/contacts, /auth, …): every
 // project page lives under /p/:projectId, and the signed-out pages use names the API does not.
@@ -82,6 +85,13 @@ const segmentRoute = createRoute({ ...child('segments/$segmentId'), component: S
 const campaignsRoute = createRoute({ ...child('campaigns'), component: CampaignsPage });
 // `campaigns/new` is this route with campaignId "new".
 const campaignRoute = createRoute({ ...child('campaigns/$campaignId'), component: CampaignEditorPage });
+const workflowsRoute = createRoute({ ...child('workflows'), component: WorkflowsPage });
+const workflowRoute = createRoute({
+  ...child('workflows/$workflowId'),
+  validateSearch: (s: Record<string, unknown>): { tab?: 'executions' } => ({ tab: s.tab === 'executions' ? 'executions' : undefined }),
+  component: WorkflowEditorPage,
+});
+const workflowExecutionRoute = createRoute({ ...child('workflows/$workflowId/executions/$executionId'), component: ExecutionDetailPage });
 const templatesRoute = createRoute({ ...child('templates'), component: TemplatesPage });
 const templateRoute = createRoute({ ...child('templates/$templateId'), component: TemplateEditorPage });
 const emailsRoute = createRoute({ ...child('emails'), component: EmailsPage });
@@ -120,6 +130,9 @@ const routeTree = rootRoute.addChildren([
     segmentRoute,
     campaignsRoute,
     campaignRoute,
+    workflowsRoute,
+    workflowRoute,
+    workflowExecutionRoute,
     templatesRoute,
     templateRoute,
     emailsRoute,

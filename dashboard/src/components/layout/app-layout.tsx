@@ -12,11 +12,12 @@ import { UserMenu } from './user-menu';
 
 const route = getRouteApi('/p/$projectId');
 
-type Section = 'contacts' | 'segments' | 'campaigns' | 'templates' | 'emails' | 'domains' | 'suppressions' | 'inbox' | 'activity' | 'settings';
+type Section = 'contacts' | 'segments' | 'campaigns' | 'workflows' | 'templates' | 'emails' | 'domains' | 'suppressions' | 'inbox' | 'activity' | 'settings';
 const NAV = [
   { section: 'contacts', label: 'Contacts', to: '/p/$projectId/contacts' },
   { section: 'segments', label: 'Segments', to: '/p/$projectId/segments' },
   { section: 'campaigns', label: 'Campaigns', to: '/p/$projectId/campaigns' },
+  { section: 'workflows', label: 'Workflows', to: '/p/$projectId/workflows' },
   { section: 'templates', label: 'Templates', to: '/p/$projectId/templates' },
   { section: 'emails', label: 'Emails', to: '/p/$projectId/emails' },
   { section: 'domains', label: 'Domains', to: '/p/$projectId/domains' },
