@@ -21,6 +21,13 @@ const sentEmail = (id: string) =>
     return res.json?.status === 'SENT' ? res.json : null;
   }, 20_000, `email ${id} to be sent`);
 
+/** The contact's own events (GET /events has no contact filter: it would list the whole project's). */
+async function eventNamesOf(contactId: string): Promise<string[]> {
+  const res = await t.request('GET', `/contacts/${contactId}/events?limit=100`);
+  expect(res.status).toBe(200);
+  return res.json.events.map((e: { name: string }) => e.name);
+}
+
 describe('SEND_EMAIL', () => {
   it('sends the template to the enrolled contact, rendered with contact data and the event', async () => {
     const templateId = await fx.template();
@@ -111,8 +118,7 @@ describe('UPDATE_CONTACT', () => {
     const contact = await t.request('GET', `/contacts/${contactId}`);
     expect(contact.json.subscribed).toBe(false);
     expect(contact.json.data).toEqual({ plan: 'pro', nickname: 'Bo', city: 'Oslo' });
-    const events = await t.request('GET', `/events?contactId=${contactId}&limit=100`);
-    const names = (events.json.data ?? events.json.events ?? []).map((e: { name: string }) => e.name);
+    const names = await eventNamesOf(contactId);
     expect(names.filter((n: string) => n === 'contact.unsubscribed')).toHaveLength(1);
 
     const [followed] = await fx.enrolled(follow.id);
@@ -127,8 +133,7 @@ describe('UPDATE_CONTACT', () => {
     const started = await fx.start(wf.id, contactId);
     const done = await fx.settled(wf.id, started.json.id);
     expect(fx.stepOf(done, wf.steps.update)?.output).toMatchObject({ subscribed: true, subscriptionChanged: false });
-    const events = await t.request('GET', `/events?contactId=${contactId}&limit=100`);
-    const names = (events.json.data ?? events.json.events ?? []).map((e: { name: string }) => e.name);
+    const names = await eventNamesOf(contactId);
     expect(names).not.toContain('contact.subscribed');
   });
 });

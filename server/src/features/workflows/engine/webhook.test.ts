@@ -14,6 +14,14 @@ interface Received {
   body: string;
 }
 
+/** Answers PostgreSQL cannot store as they are (jsonb refuses NUL and unpaired surrogates). */
+const ODD_ANSWERS: Record<string, { type: string; body: string }> = {
+  '/nul-json': { type: 'application/json', body: '{"note":"a\\u0000b"}' },
+  '/nul-text': { type: 'text/plain', body: 'a\u0000b' },
+  // 4000 UTF-16 units in, the stored prefix ends halfway through an emoji.
+  '/emoji': { type: 'text/plain', body: `x${'\u{1F600}'.repeat(3000)}` },
+};
+
 let server: http.Server;
 let base: string;
 let connections = 0;
@@ -25,6 +33,8 @@ beforeAll(async () => {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       received.push({ method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      const odd = ODD_ANSWERS[req.url ?? ''];
+      if (odd) return void res.writeHead(200, { 'content-type': odd.type }).end(odd.body);
       const status = req.url?.includes('fail') ? 503 : 200;
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: status === 200 }));
     });
@@ -85,6 +95,22 @@ describe('WEBHOOK with the receiver allowlisted', () => {
       execution: { id: started.json.id, startedAt: started.json.startedAt },
       event: { orderId: 7 },
     });
+  });
+  it('stores an answer with NUL or a split surrogate pair as clean text, sending each request once', async () => {
+    const wf = await fx.flow({
+      name: 'Odd answers',
+      triggerType: 'MANUAL',
+      steps: Object.keys(ODD_ANSWERS).map((path) => ({ key: path, type: 'WEBHOOK', config: { url: `${base}${path}` } })),
+    });
+    const started = await fx.start(wf.id, await fx.contact('odd@example.com'));
+    const done = await fx.settled(wf.id, started.json.id);
+    expect(done.status).toBe('COMPLETED');
+    expect(fx.stepOf(done, wf.steps['/nul-json'])?.output.response).toBe('{"note":"a\\u0000b"}');
+    expect(fx.stepOf(done, wf.steps['/nul-text'])?.output.response).toBe('a\ufffdb');
+    const emoji: string = fx.stepOf(done, wf.steps['/emoji'])?.output.response;
+    expect(emoji).toHaveLength(4000);
+    expect(emoji.endsWith('\u{1F600}\ufffd')).toBe(true);
+    for (const path of Object.keys(ODD_ANSWERS)) expect(received.filter((r) => r.url === path)).toHaveLength(1);
   });
 });
 

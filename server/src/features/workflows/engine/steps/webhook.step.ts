@@ -88,14 +88,29 @@ export async function sendWebhook(deps: Pick<EngineDeps, 'dns' | 'config'>, req:
   }
 }
 
-/** JSON when the (short, complete) answer is JSON; otherwise its first characters. */
+/**
+ * What jsonb cannot hold: NUL and unpaired UTF-16 surrogates (a receiver's answer may carry either, and
+ * cutting it can split a pair). Stored as is, the step's write would fail on every retry, re-sending.
+ */
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const UNSTORABLE_ALL = new RegExp(UNSTORABLE.source, 'g');
+
+function storable(value: unknown): boolean {
+  if (typeof value === 'string') return !UNSTORABLE.test(value);
+  if (Array.isArray(value)) return value.every(storable);
+  if (value && typeof value === 'object') return Object.entries(value).every(([k, v]) => storable(k) && storable(v));
+  return true;
+}
+
+/** JSON when the (short, complete) answer is storable JSON; otherwise its first characters, cleaned. */
 function storedResponse(body: string, truncated: boolean): unknown {
   if (!truncated && body.length <= MAX_STORED_RESPONSE) {
     try {
-      return JSON.parse(body);
+      const parsed: unknown = JSON.parse(body);
+      if (storable(parsed)) return parsed;
     } catch {
-      return body;
+      // Not JSON: stored as text.
     }
   }
-  return body.slice(0, MAX_STORED_RESPONSE);
+  return body.slice(0, MAX_STORED_RESPONSE).replace(UNSTORABLE_ALL, '\ufffd');
 }
