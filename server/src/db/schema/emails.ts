@@ -60,6 +60,8 @@ export const emails = pgTable(
     failedAt: timestamp('failed_at', { withTimezone: true }),
     /** Set for campaign mail; (campaign_id, contact_id) is unique, so a fan-out batch can be replayed safely. */
     campaignId: uuid('campaign_id'),
+    /** The workflow execution whose SEND_EMAIL step created this email (events about it carry it on). */
+    workflowExecutionId: uuid('workflow_execution_id'),
     /** Marketing mail (campaigns, MARKETING templates): List-Unsubscribe, footer, subscription checks. */
     marketing: boolean('marketing').notNull().default(false),
     /** Per-email tracking override; null follows the project's tracking mode. */

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { contacts } from './contacts.js';
 import { projects } from './projects.js';
 
@@ -21,6 +21,17 @@ export const events = pgTable(
      * inserting transaction, so no insert path can forget it; cleared by the workflow dispatcher.
      */
     dispatchPending: boolean('dispatch_pending').notNull().default(false),
+    /** Failed dispatch attempts; after the 8th the event is dead-lettered (`dispatch_failed_at`). */
+    dispatchAttempts: integer('dispatch_attempts').notNull().default(0),
+    /** Backoff: not retried before this time (database clock). */
+    dispatchAfter: timestamp('dispatch_after', { withTimezone: true }),
+    dispatchError: text('dispatch_error'),
+    dispatchFailedAt: timestamp('dispatch_failed_at', { withTimezone: true }),
+    /**
+     * The workflow execution whose step caused this event (set by the trigger from the transaction's
+     * `mailwright.execution_id` setting, or from the email's execution). Bounds workflow chains.
+     */
+    sourceExecutionId: uuid('source_execution_id'),
   },
   (t) => [
     index('events_project_name_created_idx').on(t.projectId, t.name, t.createdAt),

@@ -117,6 +117,8 @@ export const workflowExecutions = pgTable(
     sourceEventId: uuid('source_event_id'),
     /** The contact id when the workflow did not allow re-entry at enrolment: unique per workflow. */
     reentryGuard: uuid('reentry_guard'),
+    /** How many workflow executions led to this one through events their steps caused (0 = a real event). */
+    depth: integer('depth').notNull().default(0),
     startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
     completedAt: timestamp('completed_at', { withTimezone: true }),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
