@@ -8,9 +8,11 @@
  *   canonical form, so those spellings are judged by the address they mean.
  * - Blocked IPv4: every range of the IANA special-purpose registry that is not globally reachable,
  *   including the documentation ranges (TEST-NET-1/2/3), consistent with blocking 2001:db8::/32.
- * - IPv6 forms that embed an IPv4 address (mapped, compatible, 6to4, NAT64) are judged by the embedded
- *   address (for both NAT64 prefixes: the last 32 bits, the RFC 6052 /96 layout); Teredo (2001::/32) and the rest of 2001::/23 are blocked outright; anything outside global
- *   unicast 2000::/3 (besides the NAT64 prefixes) is blocked.
+ * - IPv6 forms that embed an IPv4 address (mapped, compatible, 6to4, well-known NAT64 64:ff9b::/96) are
+ *   judged by the embedded address. The local-use NAT64 prefix 64:ff9b:1::/48 (RFC 8215) is blocked
+ *   outright: it only exists inside a network, and its translator may map it to any internal IPv4
+ *   range, so its last 32 bits prove nothing. Teredo (2001::/32) and the rest of 2001::/23 are blocked
+ *   outright; anything outside global unicast 2000::/3 (besides 64:ff9b::/96) is blocked.
  * - A zone id (`fe80::1%eth0`) makes any address blocked: scoped addresses are never public.
  */
 
@@ -148,6 +150,7 @@ const V4_BLOCKED: Range[] = [
 const V6_BLOCKED: Range[] = [
   range('::/128', 'unspecified address'),
   range('::1/128', 'loopback'),
+  range('64:ff9b:1::/48', 'local-use NAT64, never public'),
   range('100::/64', 'discard-only'),
   range('2001::/32', 'Teredo tunnel'),
   range('2001::/23', 'IETF protocol assignments'),
@@ -164,7 +167,6 @@ const V6_EMBEDDING: (Range & { at: number })[] = [
   { ...range('::ffff:0:0/96', 'IPv4-mapped'), at: 12 },
   { ...range('::/96', 'IPv4-compatible'), at: 12 },
   { ...range('64:ff9b::/96', 'NAT64'), at: 12 },
-  { ...range('64:ff9b:1::/48', 'local-use NAT64'), at: 12 },
   { ...range('2002::/16', '6to4'), at: 2 },
 ];
 

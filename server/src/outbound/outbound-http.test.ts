@@ -122,15 +122,64 @@ describe('redirects', () => {
     expect(JSON.parse((await post(307)).body)).toMatchObject({ method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json' } });
   });
 
-  it('drops credential headers when the origin changes, keeps them on the same origin', async () => {
-    const headers = { authorization: 'Bearer s3cret', cookie: 'sid=1', 'x-custom': 'kept' };
+  it('keeps every header on a same-origin redirect', async () => {
+    const headers = { authorization: 'Bearer s3cret', cookie: 'sid=1', 'x-api-key': 'k-123', 'x-custom': 'kept' };
     const same = await client.request({ url: `${base}/to?location=/echo`, headers });
     expect(JSON.parse(same.body).headers).toMatchObject(headers);
-    const cross = await client.request({ url: `${base}/to?location=${encodeURIComponent(`http://${HOST}:${server.port}/echo`)}`, headers });
-    const seen = JSON.parse(cross.body).headers;
-    expect(seen['x-custom']).toBe('kept');
-    expect(seen.authorization).toBeUndefined();
-    expect(seen.cookie).toBeUndefined();
+  });
+
+  describe('cross-origin redirects drop every caller-set header except user-agent, accept and content-type', () => {
+    let other: TestHttpServer;
+    beforeAll(async () => {
+      other = await startTestHttpServer('127.0.0.1');
+    });
+    afterAll(() => other?.close());
+
+    const secrets = { authorization: 'Bearer s3cret', 'proxy-authorization': 'Basic cHg=', cookie: 'sid=1', 'x-api-key': 'k-123', 'webhook-id': 'wh-1', 'x-custom': 'c' };
+    const harmless = { 'user-agent': 'Mailwright-Test', accept: 'application/json' };
+    const to = (location: string, status = 302) => `${base}/to?status=${status}&location=${encodeURIComponent(location)}`;
+    const lastSeen = (s: TestHttpServer) => s.seen[s.seen.length - 1];
+    const expectNoSecrets = (seen: Record<string, unknown>) => {
+      for (const name of Object.keys(secrets)) expect(seen[name], name).toBeUndefined();
+    };
+
+    it('another port on the same host: secrets stay behind, the first hop got them', async () => {
+      const res = await client.request({ url: to(`http://127.0.0.1:${other.port}/echo`), headers: { ...secrets, ...harmless } });
+      expect(res).toMatchObject({ status: 201, url: `http://127.0.0.1:${other.port}/echo`, redirects: 1 });
+      const seen = JSON.parse(res.body).headers;
+      expectNoSecrets(seen);
+      expect(seen).toMatchObject(harmless);
+      expect(lastSeen(server).headers).toMatchObject(secrets);
+    });
+
+    it('another host name on the same port counts as another origin too', async () => {
+      const res = await client.request({ url: to(`http://${HOST}:${server.port}/echo`), headers: { ...secrets, ...harmless } });
+      const seen = JSON.parse(res.body).headers;
+      expectNoSecrets(seen);
+      expect(seen).toMatchObject({ ...harmless, host: `${HOST}:${server.port}` });
+    });
+
+    it('a cross-origin 307/308 re-sends method, body and its content-type, but no secret header', async () => {
+      for (const status of [307, 308]) {
+        const res = await client.request({
+          url: to(`http://127.0.0.1:${other.port}/echo`, status),
+          method: 'POST',
+          headers: { ...secrets, 'content-type': 'application/json' },
+          body: '{"a":1}',
+        });
+        const seen = JSON.parse(res.body);
+        expect(seen, String(status)).toMatchObject({ method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json' } });
+        expectNoSecrets(seen.headers);
+      }
+    });
+
+    it('headers dropped once stay dropped when a later hop comes back to the first origin', async () => {
+      const back = `http://127.0.0.1:${other.port}/to?location=${encodeURIComponent(`${base}/echo`)}`;
+      const res = await client.request({ url: to(back), headers: { ...secrets } });
+      expect(res).toMatchObject({ status: 201, url: `${base}/echo`, redirects: 2 });
+      expectNoSecrets(JSON.parse(res.body).headers);
+      expectNoSecrets(lastSeen(other).headers);
+    });
   });
 
   it('refuses a redirect to a blocked address before connecting to it', async () => {

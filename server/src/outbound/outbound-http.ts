@@ -14,9 +14,12 @@ import { blockReason, formatIp, parseIp, type ParsedIp } from './ip-guard.js';
  * checked address (a pinned `lookup`), so a second, different DNS answer (rebinding) is never used; the
  * Host header and TLS SNI/certificate check keep the original name. Redirects (301/302/303/307/308 with
  * Location) are followed by hand, each hop re-checked before connecting, at most maxRedirects; 303 (and
- * 301/302 after a POST) continue as GET without a body; credentials headers are dropped when the origin
- * changes. One deadline (timeoutMs) covers DNS, connect, all hops and the body, which is read up to
- * maxResponseBytes and then cut off (truncated: true), never failing the request.
+ * 301/302 after a POST) continue as GET without a body. A redirect to another origin (scheme, host or
+ * port differ) drops every header the caller set except the harmless CROSS_ORIGIN_HEADERS (user-agent,
+ * accept, and content-type while a 307/308 still re-sends the body, as fetch does), so API keys, tokens
+ * and ids meant for the first origin never reach the next one; they stay dropped for the rest of the
+ * chain, even if a later hop comes back. One deadline (timeoutMs) covers DNS, connect, all hops and the
+ * body, which is read up to maxResponseBytes and then cut off (truncated: true), never failing the request.
  *
  * OUTBOUND_ALLOWLIST entries bypass the address check: a host-name entry trusts that name whatever it
  * resolves to; IP/CIDR entries allow matching addresses. Nothing here logs, and errors never carry
@@ -65,8 +68,8 @@ export const OUTBOUND_DEFAULTS = { timeoutMs: 10_000, maxRedirects: 5, maxRespon
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 /** Headers the client owns: callers may not set them (no Host spoofing or request smuggling). */
 const RESERVED_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'upgrade', 'te', 'trailer', 'keep-alive', 'expect']);
-/** Dropped when a redirect leaves the origin, as fetch does. */
-const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie']);
+/** The only caller-set headers kept when a redirect leaves the origin: they describe the request, not who sends it. */
+const CROSS_ORIGIN_HEADERS = new Set(['user-agent', 'accept', 'content-type']);
 
 interface Target {
   /** Host as Node's http.request takes it: a name, or an IP literal without brackets. */
@@ -105,7 +108,7 @@ export async function outboundRequest(opts: OutboundRequestOptions, deps: Outbou
         body = undefined;
         headers = Object.fromEntries(Object.entries(headers).filter(([k]) => !k.startsWith('content-')));
       }
-      if (next.origin !== url.origin) headers = Object.fromEntries(Object.entries(headers).filter(([k]) => !CREDENTIAL_HEADERS.has(k)));
+      if (next.origin !== url.origin) headers = Object.fromEntries(Object.entries(headers).filter(([k]) => CROSS_ORIGIN_HEADERS.has(k)));
       url = next;
     }
   } catch (err) {

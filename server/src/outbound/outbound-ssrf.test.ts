@@ -47,7 +47,8 @@ describe('IP literals in URLs', () => {
     '[::ffff:a9fe:a9fe]', '[::ffff:169.254.169.254]', '[::ffff:10.0.0.1]', '[::127.0.0.1]', '[::7f00:1]', '[::a9fe:a9fe]',
     // 6to4 and NAT64 with a private address inside
     '[2002:7f00:1::1]', '[2002:a9fe:a9fe::1]', '[2002:0a00:0001::]', '[64:ff9b::7f00:1]', '[64:ff9b::169.254.169.254]',
-    '[64:ff9b:1::a00:1]',
+    // local-use NAT64 is never public, whatever its last 32 bits say
+    '[64:ff9b:1::a00:1]', '[64:ff9b:1::808:808]', '[64:ff9b:1::8.8.8.8]',
   ];
   it.each(hosts)('refuses http://%s without opening a socket', async (host) => {
     await expectBlocked(`http://${host}:${listener.port}/hook`);
@@ -95,6 +96,7 @@ describe('host names (answers from a real DNS server)', () => {
     ['v6mixed.ssrf.test', ['93.184.215.14', '::1']],
     ['mapped.ssrf.test', ['::ffff:7f00:1']],
     ['nat64.ssrf.test', ['64:ff9b::a9fe:a9fe']],
+    ['nat64local.ssrf.test', ['64:ff9b:1::808:808']],
     ['testnet.ssrf.test', ['203.0.113.10']],
   ];
   it.each(cases)('refuses %s → %j before connecting', async (host, addresses) => {

@@ -2,7 +2,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../../../test/context.js';
+import { startDnsServer, type TestDnsServer } from '../../../../test/dns-server.js';
 import { engineFixture } from '../../../../test/workflow-fixtures.js';
+import { fixedOrigin } from './steps/webhook.step.js';
 
 // WEBHOOK steps go through the SSRF guard: a local receiver is reachable only when OUTBOUND_ALLOWLIST
 // names it; otherwise the step fails with the guard's reason and no connection is ever opened.
@@ -145,5 +147,84 @@ describe('WEBHOOK without an allowlist', () => {
     expect(fx.stepOf(done, wf.steps.exit)).toBeUndefined();
     expect(connections).toBe(before);
     expect(received.length).toBe(count);
+  });
+});
+
+describe('WEBHOOK URL templating cannot move the request to another host', () => {
+  let t: TestContext;
+  let fx: ReturnType<typeof engineFixture>;
+  let dns: TestDnsServer;
+  let port: number;
+  beforeAll(async () => {
+    port = (server.address() as AddressInfo).port;
+    dns = await startDnsServer();
+    for (const host of ['api.hooks.test', 'api.hooks.test.evil.test', 'evil.hooks.test']) dns.setAddresses(host, ['127.0.0.1']);
+    t = await createTestContext({ env: { DNS_SERVERS: dns.address, OUTBOUND_ALLOWLIST: '127.0.0.1' } });
+    await t.startWorker({ workflowPoller: false });
+    fx = engineFixture(t);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await dns?.close();
+  });
+
+  const run = async (url: string, data: Record<string, unknown>) => {
+    const wf = await fx.flow({ triggerType: 'MANUAL', steps: [{ key: 'hook', type: 'WEBHOOK', config: { url, headers: { 'X-Api-Key': 'k-secret' } } }] });
+    const started = await fx.start(wf.id, await fx.contact(`${Math.random().toString(36).slice(2)}@example.com`, { data }));
+    const done = await fx.settled(wf.id, started.json.id);
+    return { done, step: fx.stepOf(done, wf.steps.hook)! };
+  };
+
+  it('fails the step, sending nothing, when data rendered after a fixed host changes it', async () => {
+    const cases: [string, Record<string, unknown>, string][] = [
+      ['http://api.hooks.test{{ data.path }}', { path: `.evil.test:${port}/steal` }, `http://api.hooks.test.evil.test:${port}`],
+      [`http://api.hooks.test:${port}{{ data.path }}`, { path: `@evil.hooks.test:${port}/steal` }, `http://evil.hooks.test:${port}`],
+      [`http://u:{{ data.pw }}@api.hooks.test:${port}/x`, { pw: `p@evil.hooks.test:${port}/` }, `http://evil.hooks.test:${port}`],
+    ];
+    for (const [url, data, landed] of cases) {
+      const before = connections;
+      const count = received.length;
+      const { done, step } = await run(url, data);
+      expect(done.status, url).toBe('FAILED');
+      expect(step.status).toBe('FAILED');
+      expect(step.error).toBe(`The rendered URL changed the host: the configured URL is on ${fixedOrigin(url)}, the rendered one on ${landed}`);
+      expect(step.error).toMatch(/^The rendered URL changed the host: the configured URL is on http:\/\/api\.hooks\.test/);
+      expect(connections).toBe(before);
+      expect(received.length).toBe(count);
+    }
+  });
+
+  it('control: the same evil URL does connect when the host is templated on purpose', async () => {
+    const count = received.length;
+    const { done, step } = await run('http://{{ data.target }}', { target: `api.hooks.test.evil.test:${port}/control` });
+    expect(done.status).toBe('COMPLETED');
+    expect(step.output).toMatchObject({ statusCode: 200 });
+    expect(received.slice(count)).toMatchObject([{ url: '/control', headers: { host: `api.hooks.test.evil.test:${port}`, 'x-api-key': 'k-secret' } }]);
+  });
+
+  it('path and query templating still works, and a value in the query cannot leave it (not URL-encoded)', async () => {
+    const count = received.length;
+    const at = `@evil.hooks.test:${port}/steal`;
+    const { done, step } = await run(`http://API.hooks.test:${port}/q/{{ data.plan }}?next={{ data.at }}`, { plan: 'pro', at });
+    expect(done.status).toBe('COMPLETED');
+    expect(step.output).toMatchObject({ url: `http://API.hooks.test:${port}/q/pro?next=${at}`, statusCode: 200 });
+    expect(received.slice(count)).toMatchObject([{ url: `/q/pro?next=${at}`, headers: { host: `api.hooks.test:${port}`, 'x-api-key': 'k-secret' } }]);
+  });
+
+  it('knows which configured URLs fix their origin', () => {
+    const cases: [string, string | null][] = [
+      ['https://api.example.com{{ data.path }}', 'https://api.example.com'],
+      ['https://API.example.com:443/{{ x }}', 'https://api.example.com'],
+      ['http://127.0.0.1:8080?q={{ x }}', 'http://127.0.0.1:8080'],
+      ['https://u:{{ pw }}@api.example.com{{ p }}', 'https://api.example.com'],
+      ['  https://[::1]:8080{{ p }}', 'https://[::1]:8080'],
+      ['https://{{ data.host }}/x', null],
+      ['https://api-{{ region }}.example.com/', null],
+      ['https://api.{{ tld }}/', null],
+      ['https://api.example.com:{{ port }}/', null],
+      ['https://a.test{% if x %}.evil{% endif %}/', null],
+      ['{{ data.url }}', null],
+    ];
+    for (const [template, origin] of cases) expect(fixedOrigin(template), template).toBe(origin);
   });
 });

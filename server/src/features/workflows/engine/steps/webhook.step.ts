@@ -35,6 +35,74 @@ async function renderText(template: string, data: Record<string, unknown>, what:
   }
 }
 
+/** Static text and Liquid tags of the URL's authority (after `scheme://`, up to a static '/', '\\', '?' or '#'). */
+function authorityParts(text: string): { text: string; tag: boolean }[] {
+  const parts: { text: string; tag: boolean }[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const open = text.slice(i).search(/\{[{%]/);
+    const staticEnd = open < 0 ? text.length : i + open;
+    const stop = text.slice(i, staticEnd).search(/[/\\?#]/);
+    if (stop >= 0) {
+      parts.push({ text: text.slice(i, i + stop), tag: false });
+      return parts;
+    }
+    parts.push({ text: text.slice(i, staticEnd), tag: false });
+    if (open < 0) return parts;
+    const close = text.indexOf(text[staticEnd + 1] === '{' ? '}}' : '%}', staticEnd + 2);
+    i = close < 0 ? text.length : close + 2;
+    parts.push({ text: text.slice(staticEnd, i), tag: true });
+  }
+  return parts;
+}
+
+/**
+ * The origin (scheme://host[:port]) the configured URL fixes before rendering, or null when the host
+ * (or port) is itself templated. The host is fixed when it is static text that is complete before any
+ * tag: `https://api.example.com{{ data.path }}`, `https://api.example.com/{{ x }}` and
+ * `https://u:{{ pw }}@api.example.com/` fix api.example.com; `https://{{ data.host }}/`,
+ * `https://api-{{ region }}.example.com/`, `https://api.{{ tld }}/` and `https://api.example.com:{{ port }}/`
+ * do not. Only http(s) URLs (any other scheme is refused by the outbound client anyway).
+ */
+export function fixedOrigin(template: string): string | null {
+  const text = template.trim();
+  const scheme = /^https?:[/\\]*/i.exec(text);
+  if (!scheme) return null;
+  const parts = authorityParts(text.slice(scheme[0].length));
+  // The host follows the last static '@' (userinfo before it may be templated).
+  let from = parts.length - 1;
+  while (from >= 0 && (parts[from].tag || !parts[from].text.includes('@'))) from--;
+  const first = from < 0 ? parts[0] : { text: parts[from].text.slice(parts[from].text.lastIndexOf('@') + 1), tag: false };
+  const rest = parts.slice(from < 0 ? 1 : from + 1);
+  // Static text after a tag means the tag sits inside the host or port.
+  if (rest.some((p) => !p.tag && p.text !== '')) return null;
+  const host = first?.text ?? '';
+  if (!host || (rest.length > 0 && /[.\-:[]$/.test(host))) return null;
+  try {
+    return new URL(`${scheme[0].slice(0, scheme[0].indexOf(':'))}://${host}`).origin;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Data rendered into the path or query must not move the request to another host (with
+ * `https://api.example.com{{ data.path }}` and data.path = `.evil.com/`, the configured secret headers
+ * would go to api.example.com.evil.com). Rendered values are not URL-encoded (the template engine
+ * only escapes per engine, not per render); this check is what keeps the host fixed.
+ */
+function assertSameOrigin(template: string, rendered: string): void {
+  const expected = fixedOrigin(template);
+  if (expected === null) return;
+  let actual: string;
+  try {
+    actual = new URL(rendered).origin;
+  } catch {
+    return; // not a URL at all: the outbound client refuses it without connecting
+  }
+  if (actual !== expected) throw new StepFailure(`The rendered URL changed the host: the configured URL is on ${expected}, the rendered one on ${actual}`);
+}
+
 /** Strings anywhere in the configured body are templates; other values are sent as they are. */
 async function renderBody(value: unknown, data: Record<string, unknown>): Promise<unknown> {
   if (typeof value === 'string') return renderText(value, data, 'body');
@@ -53,6 +121,7 @@ export async function prepareWebhookRequest(tx: Tx, execution: WorkflowExecution
   const contact = await getContact(tx, execution.projectId, execution.contactId);
   const data = webhookData(contact, execution);
   const url = (await renderText(config.url, data, 'URL')).trim();
+  assertSameOrigin(config.url, url);
   const headers: Record<string, string> = { 'Content-Type': 'application/json', 'User-Agent': 'Mailwright-Workflows' };
   for (const [name, value] of Object.entries(config.headers ?? {})) {
     const rendered = await renderText(value, data, `header ${name}`);
