@@ -25,6 +25,11 @@ export interface WorkflowEmailInput {
   renderData: Record<string, unknown>;
   actor: Actor;
   metadata?: Record<string, unknown>;
+  /**
+   * The workflow execution whose step sends it: events about the email (email.sent, opened, clicked,
+   * bounced ...) record it as their cause, so the workflow engine can stop workflows triggering themselves.
+   */
+  workflowExecutionId?: string | null;
 }
 
 /** Writes the email row (SUPPRESSED, without a job, when the address is on the suppression list). */
@@ -43,6 +48,7 @@ export async function acceptWorkflowEmail(deps: { queue: JobQueue }, tx: Executo
     body: input.body,
     templateId: input.templateId,
     renderData: input.renderData,
+    workflowExecutionId: input.workflowExecutionId ?? null,
     ...(listed ? { status: 'SUPPRESSED' as const, statusReason: describeSuppression(listed) } : {}),
   });
   if (!listed) await deps.queue.enqueue('email.send', { emailId: email.id }, { tx, priority: PRIORITY.workflow });

@@ -72,14 +72,26 @@ export async function listStepExecutions(db: Executor, executionId: string): Pro
     .orderBy(asc(workflowStepExecutions.startedAt), asc(workflowStepExecutions.id));
 }
 
-/** RUNNING/WAITING executions → CANCELLED (all of the workflow's, or the given ones); returns those changed. */
+/**
+ * RUNNING/WAITING executions → CANCELLED (all of the workflow's, or the given ones); returns those changed.
+ * The rows are locked first, in id order: the engine's dispatcher locks the executions it resumes in
+ * the same order, so the two wait for each other instead of deadlocking. A row whose lock it waited for
+ * is re-checked (still active?) once it has the lock.
+ */
 export async function cancelActiveExecutions(db: Executor, projectId: string, workflowId: string, at: Date, ids?: string[]): Promise<WorkflowExecutionRow[]> {
   const conditions: SQL[] = [...scope(projectId, workflowId), inArray(workflowExecutions.status, ACTIVE)];
   if (ids) conditions.push(inArray(workflowExecutions.id, ids));
+  // One statement however many rows: the sub-select locks them (sorted, then locked one by one).
+  const locked = db
+    .select({ id: workflowExecutions.id })
+    .from(workflowExecutions)
+    .where(and(...conditions))
+    .orderBy(asc(workflowExecutions.id))
+    .for('update');
   return db
     .update(workflowExecutions)
     .set({ status: 'CANCELLED', completedAt: at, updatedAt: at })
-    .where(and(...conditions))
+    .where(and(inArray(workflowExecutions.id, locked), inArray(workflowExecutions.status, ACTIVE)))
     .returning();
 }
 

@@ -21,6 +21,8 @@ export interface StartExecutionInput {
   context?: Record<string, unknown> | null;
   /** The enrolling event: set by the dispatcher, absent for a manual start. */
   sourceEventId?: string;
+  /** Chain depth (chain.ts): set by the dispatcher from the event's cause; 0 for a manual start. */
+  depth?: number;
 }
 
 export const WORKFLOW_NOT_ENABLED_MESSAGE = 'Workflow is not enabled';
@@ -72,6 +74,7 @@ async function enrol(deps: EnrolDeps, tx: Executor, input: StartExecutionInput):
     context: input.context ?? {},
     snapshot,
     sourceEventId: input.sourceEventId ?? null,
+    depth: input.depth ?? 0,
     reentryGuard: workflow.allowReentry ? null : input.contactId,
     startedAt: now,
     updatedAt: now,

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../../../db/client.js';
 import { workflowExecutions, workflowStepExecutions, type StepExecutionRow, type WorkflowExecutionRow } from '../../../db/schema/index.js';
 
@@ -9,6 +9,16 @@ import { workflowExecutions, workflowStepExecutions, type StepExecutionRow, type
 export type NewStepExecution = typeof workflowStepExecutions.$inferInsert;
 export type ExecutionChanges = Partial<Pick<WorkflowExecutionRow, 'status' | 'currentStepId' | 'exitReason' | 'error' | 'context' | 'completedAt'>>;
 export type StepExecutionChanges = Partial<Pick<StepExecutionRow, 'status' | 'resumeAt' | 'waitEvent' | 'output' | 'error' | 'completedAt'>>;
+
+/**
+ * Attributes every event inserted for the rest of this transaction to the execution (the
+ * `events_mark_dispatch` trigger reads the setting, migration 0010). `is_local`: it ends with the
+ * transaction, so it never reaches other work on the same pooled (or the single PGlite) connection; set
+ * before any savepoint, it holds inside them too.
+ */
+export async function markEventsCausedBy(db: Executor, executionId: string): Promise<void> {
+  await db.execute(sql`select set_config('mailwright.execution_id', ${executionId}, true)`);
+}
 
 export async function lockExecution(db: Executor, id: string): Promise<WorkflowExecutionRow | undefined> {
   const [row] = await db.select().from(workflowExecutions).where(eq(workflowExecutions.id, id)).for('update');

@@ -35,6 +35,8 @@ export async function runExecution(deps: EngineDeps, executionId: string): Promi
 }
 
 async function runCurrentStep(deps: EngineDeps, tx: Tx, executionId: string): Promise<StepOutcome> {
+  // Events the step causes (an UPDATE_CONTACT's contact.* events) carry the execution: see chain.ts.
+  await q.markEventsCausedBy(tx, executionId);
   const execution = await q.lockExecution(tx, executionId);
   if (!execution || execution.status !== 'RUNNING') return 'stop';
   const now = deps.clock.now();

@@ -42,6 +42,8 @@ export const runSendEmail: StepHandler = async (ctx) => {
     renderData: templateData(contact, execution.context),
     actor: actorOf(ctx),
     metadata: { workflowId: execution.workflowId, executionId: execution.id, stepId: step.id },
+    // Events about this email (email.sent, opened, ...) are attributed to the execution: see chain.ts.
+    workflowExecutionId: execution.id,
   });
   return {
     kind: 'completed',
