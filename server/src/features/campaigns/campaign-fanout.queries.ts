@@ -52,6 +52,21 @@ export async function advanceFanOut(db: Executor, id: string, cursor: string | n
     .where(eq(campaigns.id, id));
 }
 
+/** SENDING, fan-out done, and no email of the campaign PENDING or SENDING: the campaign may become SENT. */
+const finalizable = (id: string) =>
+  and(
+    eq(campaigns.id, id),
+    eq(campaigns.status, 'SENDING'),
+    eq(campaigns.fanoutDone, true),
+    sql`not exists (select 1 from emails e where e.campaign_id = ${id} and e.status in ('PENDING', 'SENDING'))`,
+  );
+
+/** Whether `finalizeCampaignRow` would finalize the campaign now: one read, no transaction, no lock. */
+export async function isCampaignFinalizable(db: Executor, id: string): Promise<boolean> {
+  const rows = await db.select({ id: campaigns.id }).from(campaigns).where(finalizable(id));
+  return rows.length > 0;
+}
+
 /**
  * SENDING → SENT once the fan-out is done and no email of the campaign is PENDING or SENDING: one
  * conditional UPDATE, so concurrent finalizers agree. Returns the row when this call finalized it.
@@ -65,14 +80,7 @@ export async function finalizeCampaignRow(db: Executor, id: string, now?: Date):
       updatedAt: sql`now()`,
       totalRecipients: sql`(select count(*)::int from emails e where e.campaign_id = ${id})`,
     })
-    .where(
-      and(
-        eq(campaigns.id, id),
-        eq(campaigns.status, 'SENDING'),
-        eq(campaigns.fanoutDone, true),
-        sql`not exists (select 1 from emails e where e.campaign_id = ${id} and e.status in ('PENDING', 'SENDING'))`,
-      ),
-    )
+    .where(finalizable(id))
     .returning();
   return row;
 }

@@ -120,6 +120,10 @@ export async function finalizeCampaign(deps: FanOutDeps, campaignId: string): Pr
  * worker after each campaign email settles, so a campaign ends as soon as its last email does.
  */
 export async function finalizeCampaignIfDone(db: Db, campaignId: string, now?: Date): Promise<boolean> {
+  // Runs after every campaign email: while others are still in flight (nearly always), one plain read
+  // answers, instead of a BEGIN/UPDATE/COMMIT round trip each. Each caller reads after its own email
+  // settled, so the last one to settle still sees the campaign finalizable; the UPDATE re-checks.
+  if (!(await q.isCampaignFinalizable(db, campaignId))) return false;
   return db.transaction(async (tx) => {
     const row = await q.finalizeCampaignRow(tx, campaignId, now);
     if (!row) return false;

@@ -2,6 +2,7 @@ import { and, asc, count, eq, gt, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Executor } from '../../db/client.js';
 import { toDrizzleSql } from '../../db/named-sql.js';
 import { contacts } from '../../db/schema/index.js';
+import { uuidArrayLiteral } from '../../db/uuid-array.js';
 
 export type BulkOperation = 'subscribe' | 'unsubscribe' | 'delete';
 
@@ -13,13 +14,12 @@ export interface BulkQueryFilter {
 }
 
 /** A Postgres array literal of uuids (validated upstream), bound as ONE parameter. */
-const uuidArray = (ids: string[]) => `{${ids.join(',')}}`;
 
 function queryConditions(f: BulkQueryFilter): SQL[] {
   const conds: SQL[] = [eq(contacts.projectId, f.projectId)];
   if (f.search) conds.push(sql`${contacts.email} ilike ${'%' + f.search.replace(/[\\%_]/g, (c) => '\\' + c) + '%'} escape '\\'`);
   if (f.subscribed !== undefined) conds.push(eq(contacts.subscribed, f.subscribed));
-  if (f.excludeIds.length) conds.push(sql`${contacts.id} <> all(${uuidArray(f.excludeIds)}::uuid[])`);
+  if (f.excludeIds.length) conds.push(sql`${contacts.id} <> all(${uuidArrayLiteral(f.excludeIds)}::uuid[])`);
   return conds;
 }
 
@@ -76,7 +76,7 @@ export async function applyBulkBatch(db: Executor, b: BulkBatch): Promise<{ curs
     db,
     toDrizzleSql(batchSql(b.operation), {
       pid: b.projectId,
-      ids: uuidArray(b.ids),
+      ids: uuidArrayLiteral(b.ids),
       advance: b.advance,
       cursor: b.cursor,
       jobId: b.jobId,

@@ -8,6 +8,7 @@ import {
   type WorkflowExecutionRow,
   type WorkflowExecutionStatus,
 } from '../../db/schema/index.js';
+import { uuidArrayLiteral } from '../../db/uuid-array.js';
 
 // Execution rows as the API reads and cancels them; running them is the engine's (engine/*).
 
@@ -101,7 +102,8 @@ export async function cancelOpenStepExecutions(db: Executor, executionIds: strin
   await db
     .update(workflowStepExecutions)
     .set({ status: 'CANCELLED', completedAt: at })
-    .where(and(inArray(workflowStepExecutions.executionId, executionIds), inArray(workflowStepExecutions.status, [...OPEN_STEP_STATUSES])));
+    // One array parameter rather than one per id: a cancel-all may cover any number of executions.
+    .where(and(sql`${workflowStepExecutions.executionId} = any(${uuidArrayLiteral(executionIds)}::uuid[])`, inArray(workflowStepExecutions.status, [...OPEN_STEP_STATUSES])));
 }
 
 /** Active executions per current step. */
