@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { allowlistEntryError } from './outbound/allowlist.js';
 import { isDnsServer } from './mail/dns.js';
 import { mailConfig, mailEnv, mailProblems, type MailConfig } from './config-mail.js';
+import { integrationConfig, integrationEnv, type IntegrationConfig } from './config-integrations.js';
 
 // The only module that reads process.env: everything else receives a Config.
 
@@ -94,19 +94,7 @@ const envSchema = z.object({
     .default('false'),
   REQUEST_LOGGING: flag.default(true),
   REQUEST_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
-  // Hosts, IPs and CIDRs that workflow WEBHOOK steps (and outbound webhooks) may reach despite the
-  // SSRF guard, e.g. an internal service of a self-hoster. Empty: only public addresses.
-  OUTBOUND_ALLOWLIST: z
-    .string()
-    .max(4000)
-    .default('')
-    .superRefine((v, ctx) => {
-      for (const entry of v.split(',').map((s) => s.trim()).filter(Boolean)) {
-        const problem = allowlistEntryError(entry);
-        if (problem) ctx.addIssue({ code: 'custom', message: problem });
-      }
-    }),
-  WORKFLOW_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  ...integrationEnv,
 });
 
 export type RateLimitBucket = 'track' | 'send' | 'contacts:write';
@@ -162,10 +150,10 @@ export interface Config {
   reputation: { bounceWarn: number; bouncePause: number; complaintWarn: number; complaintPause: number; minSent: number };
   /** Fastify's trustProxy: which X-Forwarded-For hops to believe for the client IP (login throttling, logs). */
   trustProxy: boolean | number | string[];
-  /** allowlist: OUTBOUND_ALLOWLIST entries (hostnames, IPs, CIDRs) exempt from the SSRF guard. */
-  outbound: { allowlist: string[] };
-  /** How often a worker looks for events to dispatch and for due DELAY/WAIT_FOR_EVENT steps. */
-  workflows: { pollIntervalMs: number };
+  outbound: IntegrationConfig['outbound'];
+  workflows: IntegrationConfig['workflows'];
+  smtpIngress: IntegrationConfig['smtpIngress'];
+  webhooks: IntegrationConfig['webhooks'];
 }
 
 /** Every environment variable the server reads (tests clear them so the machine's own settings don't leak in). */
@@ -259,8 +247,7 @@ export function loadConfig(env: Env = process.env): Config {
       minSent: e.REPUTATION_MIN_SENT,
     },
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
-    outbound: { allowlist: e.OUTBOUND_ALLOWLIST.split(',').map((s) => s.trim()).filter(Boolean) },
-    workflows: { pollIntervalMs: e.WORKFLOW_POLL_INTERVAL_MS },
+    ...integrationConfig(e),
   });
 }
 

@@ -62,6 +62,8 @@ export const emails = pgTable(
     campaignId: uuid('campaign_id'),
     /** The workflow execution whose SEND_EMAIL step created this email (events about it carry it on). */
     workflowExecutionId: uuid('workflow_execution_id'),
+    /** Billing units: 2 with attachments, else 1 (attachments are dropped once the email settles). */
+    billableUnits: integer('billable_units').notNull().default(1),
     /** Marketing mail (campaigns, MARKETING templates): List-Unsubscribe, footer, subscription checks. */
     marketing: boolean('marketing').notNull().default(false),
     /** Per-email tracking override; null follows the project's tracking mode. */

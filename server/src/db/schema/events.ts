@@ -32,12 +32,15 @@ export const events = pgTable(
      * `mailwright.execution_id` setting, or from the email's execution). Bounds workflow chains.
      */
     sourceExecutionId: uuid('source_execution_id'),
+    /** Outbox flag for outbound webhooks: an enabled endpoint of the project subscribes to this event (trigger). */
+    webhookPending: boolean('webhook_pending').notNull().default(false),
   },
   (t) => [
     index('events_project_name_created_idx').on(t.projectId, t.name, t.createdAt),
     index('events_contact_created_idx').on(t.contactId, t.createdAt),
     index('events_project_created_idx').on(t.projectId, t.createdAt, t.id),
     index('events_dispatch_pending_idx').on(t.createdAt).where(sql`${t.dispatchPending}`),
+    index('events_webhook_pending_idx').on(t.createdAt).where(sql`${t.webhookPending}`),
   ],
 );
 

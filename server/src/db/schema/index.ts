@@ -13,3 +13,5 @@ export * from './domains.js';
 export * from './segments.js';
 export * from './campaigns.js';
 export * from './workflows.js';
+export * from './billing.js';
+export * from './webhooks.js';
