@@ -180,6 +180,8 @@ describe('every other page', () => {
       ['domains', 'domains'],
       ['domain-detail', `domains/${domain.json.id}`],
       ['suppressions', 'suppressions'],
+      ['billing-consumption', 'billing/consumption'],
+      ['webhooks', 'webhooks'],
     ] as const) {
       await page.goto(url(path));
       await page.getByRole('main').waitFor();

@@ -2,6 +2,7 @@ import { QueryClient } from '@tanstack/react-query';
 import { Outlet, createRootRouteWithContext, createRoute, createRouter, redirect } from '@tanstack/react-router';
 import { AppLayout } from './components/layout/app-layout';
 import { ActivityPage } from './features/activity/activity-page';
+import { ConsumptionPage } from './features/billing/consumption-page';
 import { ForgotPasswordPage } from './features/auth/forgot-password-page';
 import { LoginPage } from './features/auth/login-page';
 import { ResetPasswordPage } from './features/auth/reset-password-page';
@@ -29,6 +30,7 @@ import { TemplatesPage } from './features/templates/templates-page';
 import { ExecutionDetailPage } from './features/workflows/execution-detail-page';
 import { WorkflowEditorPage } from './features/workflows/workflow-editor-page';
 import { WorkflowsPage } from './features/workflows/workflows-page';
+import { WebhooksPage } from './features/webhooks/webhooks-page';
 
 // Code-based routes. Client paths never collide with API paths (/contacts, /auth, …): every
 // project page lives under /p/:projectId, and the signed-out pages use names the API does not.
@@ -105,6 +107,14 @@ const suppressionsRoute = createRoute({
 });
 const inboxRoute = createRoute({ ...child('inbox'), component: InboxPage });
 const activityRoute = createRoute({ ...child('activity'), component: ActivityPage });
+const webhooksRoute = createRoute({ ...child('webhooks'), component: WebhooksPage });
+const billingIndexRoute = createRoute({
+  ...child('billing'),
+  beforeLoad: ({ params }) => {
+    throw redirect({ to: '/p/$projectId/billing/consumption', params, replace: true });
+  },
+});
+const consumptionRoute = createRoute({ ...child('billing/consumption'), component: ConsumptionPage });
 const settingsIndexRoute = createRoute({
   ...child('settings'),
   beforeLoad: ({ params }) => {
@@ -142,6 +152,9 @@ const routeTree = rootRoute.addChildren([
     suppressionsRoute,
     inboxRoute,
     activityRoute,
+    webhooksRoute,
+    billingIndexRoute,
+    consumptionRoute,
     settingsIndexRoute,
     apiKeysRoute,
     membersRoute,

@@ -21,7 +21,9 @@ import { userProjectRoutes } from './features/projects/user-projects.routes.js';
 import { userRoutes } from './features/users/users.routes.js';
 import { snsRoutes } from './features/sns/sns.routes.js';
 import { reputationRoutes } from './features/suppressions/reputation.routes.js';
+import { billingRoutes } from './features/billing/billing.routes.js';
 import { suppressionRoutes } from './features/suppressions/suppressions.routes.js';
+import { webhookRoutes } from './features/webhooks/webhooks.routes.js';
 import { registerErrorHandling } from './http/errors.js';
 import { registerOpenApi } from './http/openapi.js';
 import { registerRateLimit } from './http/rate-limit.js';
@@ -96,8 +98,10 @@ export async function buildApp(deps: AppDeps, opts: AppOptions = {}) {
   await app.register(snsRoutes(deps));
   await app.register(suppressionRoutes(deps));
   await app.register(reputationRoutes(deps));
+  await app.register(billingRoutes(deps));
   await app.register(trackingRoutes(deps));
   await app.register(hostedPageRoutes(deps));
+  await app.register(webhookRoutes(deps));
   if (opts.adminToken) await app.register(adminRoutes(deps, opts.adminToken));
   return app;
 }

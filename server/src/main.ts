@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { acquireDataDirLock } from './core/lock-file.js';
 import { newAdminToken, removeAdminEndpoint, writeAdminEndpoint } from './features/admin/admin-token.js';
 import { listProjects } from './features/projects/projects.service.js';
+import { startSmtpIngress, type SmtpIngress } from './features/smtp-ingress/smtp-ingress.listener.js';
 import { startMxListener } from './features/suppressions/mx-listener.js';
 import { createLogger } from './http/logger.js';
 import { seedDemoProject } from './seed.js';
@@ -41,7 +42,10 @@ export async function main(argv: string[], role: 'all' | 'worker' = 'all') {
   const mx = runsWorker ? await startMxListener(deps) : null;
 
   let app: Awaited<ReturnType<typeof buildApp>> | null = null;
+  // SMTP ingress (SMTP_INGRESS_PORT) belongs to the API: it accepts sends like POST /v1/send.
+  let ingress: SmtpIngress | null = null;
   if (role === 'all') {
+    ingress = await startSmtpIngress(deps);
     const adminToken = embedded ? newAdminToken() : undefined;
     app = await buildApp(deps, { adminToken });
     await app.listen({ port: config.port, host: config.host });
@@ -50,10 +54,10 @@ export async function main(argv: string[], role: 'all' | 'worker' = 'all') {
     if (adminToken) writeAdminEndpoint(config.dataDir, port, adminToken);
     // With PORT=0 the configured URL names port 0; show the one actually bound.
     const url = config.port === 0 ? `http://localhost:${port}` : config.publicUrl;
-    if (embedded) printBanner(url, seeded ?? (await listProjects(deps))[0]?.id, config.dataDir, config.domains.requireVerified);
+    if (embedded) printBanner(url, seeded ?? (await listProjects(deps))[0]?.id, config.dataDir, config.domains.requireVerified, ingress);
   }
   log.info(
-    { role: role === 'worker' ? 'worker' : apiOnly ? 'api' : 'api+worker', database: config.database.kind, transport: deps.transport.name, requireVerifiedDomains: config.domains.requireVerified },
+    { role: role === 'worker' ? 'worker' : apiOnly ? 'api' : 'api+worker', database: config.database.kind, transport: deps.transport.name, requireVerifiedDomains: config.domains.requireVerified, smtpIngress: ingress ? { port: ingress.port, starttls: ingress.tls } : null },
     'Mailwright started',
   );
 
@@ -65,6 +69,7 @@ export async function main(argv: string[], role: 'all' | 'worker' = 'all') {
     const force = setTimeout(() => process.exit(1), 25_000).unref();
     try {
       await app?.close();
+      await ingress?.close();
       await mx?.close();
       await workers?.stop();
       await closeContainer(deps, { graceful: true, timeoutMs: 20_000 });
@@ -77,7 +82,7 @@ export async function main(argv: string[], role: 'all' | 'worker' = 'all') {
   };
 }
 
-function printBanner(url: string, projectId: string | undefined, dataDir: string, requireVerifiedDomains: boolean) {
+function printBanner(url: string, projectId: string | undefined, dataDir: string, requireVerifiedDomains: boolean, ingress: SmtpIngress | null) {
   const lines = [
     '',
     `  Mailwright is running at ${url}`,
@@ -87,6 +92,8 @@ function printBanner(url: string, projectId: string | undefined, dataDir: string
     requireVerifiedDomains
       ? '  Sending domains are required (REQUIRE_VERIFIED_DOMAINS=true): add and verify yours under /domains before sending.'
       : '  Sending domains are not required (REQUIRE_VERIFIED_DOMAINS=false, the embedded-mode default): any sender address is accepted.',
+    ingress ? `  SMTP ingress on ${ingress.host}:${ingress.port} (any username, the project's sk_ key as password)` : '',
+    ingress && !ingress.tls ? '  WARNING: SMTP ingress has no TLS (SMTP_INGRESS_TLS_CERT/KEY unset): AUTH is accepted on plain connections.' : '',
     '',
   ].filter((l, i, a) => l || i === 0 || i === a.length - 1);
   process.stdout.write(lines.join('\n') + '\n');

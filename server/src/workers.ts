@@ -10,6 +10,8 @@ import { registerSegmentJobs } from './features/segments/segments.jobs.js';
 import { registerCampaignJobs } from './features/campaigns/campaigns.jobs.js';
 import { deliveryConcurrency } from './features/campaigns/send-rate.js';
 import { registerWorkflowJobs } from './features/workflows/engine/workflows.jobs.js';
+import { startWebhookPoller } from './features/webhooks/webhooks.jobs.js';
+import { registerBillingJobs } from './features/billing/billing.jobs.js';
 
 /**
  * Every job handler a worker process runs, and the periodic maintenance schedules. `stop` ends the
@@ -25,7 +27,9 @@ export async function startWorkers(deps: AppDeps): Promise<{ stop(): Promise<voi
   await registerSnsJobs(deps.queue, deps);
   await registerSegmentJobs(deps.queue, deps);
   await registerCampaignJobs(deps.queue, deps);
+  await registerBillingJobs(deps.queue, deps);
   const workflowPoller = await registerWorkflowJobs(deps.queue, deps);
+  const webhookPoller = startWebhookPoller(deps);
   await deps.queue.scheduleMaintenance();
-  return { stop: () => workflowPoller.stop() };
+  return { stop: async () => void (await Promise.all([workflowPoller.stop(), webhookPoller.stop()])) };
 }

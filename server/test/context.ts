@@ -10,6 +10,7 @@ import { loadConfig, type Env } from '../src/config.js';
 import { closeContainer, createContainer, type AppDeps, type ContainerOverrides } from '../src/container.js';
 import { openDatabase, type Database } from '../src/db/client.js';
 import { registerCampaignJobs } from '../src/features/campaigns/campaigns.jobs.js';
+import { registerBillingJobs } from '../src/features/billing/billing.jobs.js';
 import { registerContactJobs } from '../src/features/contacts/contacts.jobs.js';
 import { registerEmailJobs } from '../src/features/emails/emails.jobs.js';
 import { registerWorkflowJobs } from '../src/features/workflows/engine/workflows.jobs.js';
@@ -149,6 +150,7 @@ export async function createTestContext(
       await registerEmailJobs(deps.queue, deps, 4);
       await registerContactJobs(deps.queue, deps.db);
       await registerCampaignJobs(deps.queue, deps);
+      await registerBillingJobs(deps.queue, deps);
       const poller = await registerWorkflowJobs(deps.queue, deps);
       if (workerOpts.workflowPoller === false) await poller.stop();
       else stopWorkflowPoller = () => poller.stop();

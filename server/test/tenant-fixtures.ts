@@ -3,11 +3,12 @@ import { waitFor, type TestContext } from './context.js';
 import { createUserSession } from './sessions.js';
 import { SNS_WEBHOOK_PATHS } from '../src/features/sns/sns.routes.js';
 import { createWorkflowFixture, WORKFLOW_PARAM_ROUTES, workflowSnapshotUrls, type WorkflowTenantIds } from './workflow-tenant.js';
+import { createWebhookFixture, WEBHOOK_PARAM_ROUTES, webhookSnapshotUrls, type WebhookTenantIds } from './webhook-tenant.js';
 
 // Resources of one project ("A") that another project ("B") then tries to reach, and the table
 // that says, for every route with a path parameter, which resource fills it and what B must get.
 
-export interface TenantFixture extends WorkflowTenantIds {
+export interface TenantFixture extends WorkflowTenantIds, WebhookTenantIds {
   contactId: string;
   templateId: string;
   emailId: string;
@@ -71,7 +72,7 @@ export async function createTenantFixture(t: TestContext, a: ProjectWithKeys): P
     await t.request('POST', '/campaigns', { key, body: { name: 'A only campaign', subject: 'A only subject', body: '<p>A only</p>', audienceType: 'SEGMENT', segmentId: segment.json.id } }),
     'campaign',
   );
-  const workflowIds = await createWorkflowFixture(t, key, contact.json.id);
+  const workflowIds = { ...(await createWorkflowFixture(t, key, contact.json.id)), ...(await createWebhookFixture(t, key)) };
   const ids = { ...workflowIds, campaignId: campaign.json.data.id, segmentId: segment.json.id, domainId: domain.json.id, contactId: contact.json.id, templateId: template.json.id, emailId, inboxId: inbox.id, importJobId, bulkJobId, userId: owner.userId, invitationId: invited.json.invitation.id };
   return { ...ids, projectId: a.id, ownerHeaders: owner.headers, eventName: 'a-only-event', field: 'aOnlyField', markers: ['a-tenant', 'A only', 'a-only-event', 'aOnlyField', 'a-secret-value', ...Object.values(ids)] };
 }
@@ -104,6 +105,7 @@ export async function snapshotTenant(t: TestContext, a: ProjectWithKeys, f: Tena
     `/campaigns/${f.campaignId}/recipients`,
     '/campaigns?archived=all',
     ...workflowSnapshotUrls(f),
+    ...webhookSnapshotUrls(f),
   ];
   const out: Record<string, unknown> = {};
   for (const url of urls) {
@@ -192,6 +194,7 @@ export const PARAM_ROUTES: Record<string, ParamRouteCase> = {
   'GET /campaigns/{id}/stats': { params: campaign, expect: notFound },
   'GET /campaigns/{id}/recipients': { params: campaign, expect: notFound },
   ...WORKFLOW_PARAM_ROUTES,
+  ...WEBHOOK_PARAM_ROUTES,
   // Plunk's alias: only the caller's own project id exists there.
   'GET /domains/project/{projectId}': { params: (f) => ({ projectId: f.projectId }), expect: notFound },
   // An address is a name in the caller's own list: B has not listed A's address, so there is nothing to delete.
@@ -203,6 +206,9 @@ export const PARAM_ROUTES: Record<string, ParamRouteCase> = {
   'GET /users/@me/projects/{id}/keys': { params: projectA, expect: sessionOnly },
   'GET /users/@me/projects/{id}/security': { params: projectA, expect: sessionOnly },
   'POST /users/@me/projects/{id}/resume-marketing': { params: projectA, expect: sessionOnly },
+  'GET /users/@me/projects/{id}/billing-consumption': { params: projectA, expect: sessionOnly },
+  'GET /users/@me/projects/{id}/billing-limits': { params: projectA, expect: sessionOnly },
+  'PUT /users/@me/projects/{id}/billing-limits': { params: projectA, body: { transactional: 1 }, expect: sessionOnly },
   'POST /users/@me/projects/{id}/regenerate-keys': { params: projectA, expect: sessionOnly },
   'GET /projects/{id}/members': { params: projectA, expect: sessionOnly },
   'POST /projects/{id}/members': { params: projectA, body: { email: 'hijacker@example.com', role: 'ADMIN' }, expect: sessionOnly },

@@ -24,6 +24,8 @@ export interface JobPayloads {
   'campaign.finalize': { campaignId?: string };
   /** Runs one workflow execution from its current step until it waits or ends (features/workflows/engine). */
   'workflow.run': { executionId: string };
+  /** Re-derives the usage counters of projects with billing limits from their email rows (features/billing). */
+  'billing.reconcile': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 
@@ -60,6 +62,8 @@ export const JOBS: Record<JobName, JobDefinition> = {
   // Each step commits on its own and a step runs at most once, so a retry carries on where the last run
   // stopped. Expiry covers a run of several WEBHOOK steps (10 s each); the poller re-kicks stuck runs.
   'workflow.run': { queue: { expireInSeconds: 300, retryLimit: 10, retryDelay: 5, retryBackoff: true } },
+  // Every 5 minutes: FAILED/SUPPRESSED emails free their units; counters never drift from the rows for long.
+  'billing.reconcile': { queue: { expireInSeconds: 600, retryLimit: 1, retryDelay: 60, retryBackoff: false }, cron: '*/5 * * * *' },
 };
 
 /** Higher runs first: transactional mail keeps priority over workflows and campaigns. */

@@ -12,7 +12,7 @@ import { UserMenu } from './user-menu';
 
 const route = getRouteApi('/p/$projectId');
 
-type Section = 'contacts' | 'segments' | 'campaigns' | 'workflows' | 'templates' | 'emails' | 'domains' | 'suppressions' | 'inbox' | 'activity' | 'settings';
+type Section = 'contacts' | 'segments' | 'campaigns' | 'workflows' | 'templates' | 'emails' | 'domains' | 'suppressions' | 'inbox' | 'activity' | 'webhooks' | 'billing' | 'settings';
 const NAV = [
   { section: 'contacts', label: 'Contacts', to: '/p/$projectId/contacts' },
   { section: 'segments', label: 'Segments', to: '/p/$projectId/segments' },
@@ -24,6 +24,8 @@ const NAV = [
   { section: 'suppressions', label: 'Suppressions', to: '/p/$projectId/suppressions' },
   { section: 'inbox', label: 'Dev Inbox', to: '/p/$projectId/inbox' },
   { section: 'activity', label: 'Activity', to: '/p/$projectId/activity' },
+  { section: 'webhooks', label: 'Webhooks', to: '/p/$projectId/webhooks' },
+  { section: 'billing', label: 'Billing', to: '/p/$projectId/billing/consumption' },
   { section: 'settings', label: 'Settings', to: '/p/$projectId/settings/api-keys' },
 ] as const satisfies readonly { section: Section; label: string; to: string }[];
 

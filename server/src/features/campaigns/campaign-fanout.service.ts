@@ -60,6 +60,8 @@ function campaignEmailRow(campaign: CampaignRow, project: ProjectRow | undefined
     body: campaign.body,
     templateId: campaign.templateId,
     renderData: renderDataFor(contact, {}),
+    // Counted against the campaign limit when the send was admitted (billing admitCampaign), not here.
+    billableUnits: 1,
     status: 'PENDING',
   };
 }

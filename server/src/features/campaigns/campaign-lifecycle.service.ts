@@ -4,6 +4,7 @@ import type { Db } from '../../db/client.js';
 import type { CampaignRow, CampaignStatus } from '../../db/schema/index.js';
 import type { JobQueue } from '../../jobs/queue.js';
 import { recordActivity, type ProjectActionContext } from '../activity/activity.service.js';
+import { admitCampaign } from '../billing/billing-meter.service.js';
 import { countCampaignAudience } from './campaign-audience.js';
 import { findCampaignById, lockCampaign } from './campaign-fanout.queries.js';
 import * as q from './campaign-lifecycle.queries.js';
@@ -66,9 +67,24 @@ export interface StartCondition {
 /**
  * Starts sending: the audience is snapshotted at `now` (contacts created later are not included),
  * totalRecipients counted as of the snapshot, and the first fan-out job enqueued — one transaction.
- * Returns null when the campaign is no longer in a state that may start.
+ * Returns null when the campaign is no longer in a state that may start. The whole audience is counted
+ * against the campaign billing limit here (429 BILLING_LIMIT_EXCEEDED when it does not fit); a scheduled
+ * start that does not fit goes back to DRAFT with an Activity entry instead of retrying forever.
  */
 export async function startCampaign(deps: LifecycleDeps, ctx: ProjectActionContext, id: string, cond: StartCondition): Promise<CampaignRow | null> {
+  try {
+    return await startCampaignTx(deps, ctx, id, cond);
+  } catch (err) {
+    if (!cond.scheduledFor || !(err instanceof AppError) || err.code !== 'BILLING_LIMIT_EXCEEDED') throw err;
+    await deps.db.transaction(async (tx) => {
+      const row = await q.revertScheduledToDraft(tx, id);
+      if (row) await recordActivity(tx, audit(ctx, 'campaign.start_refused', row, `${named(row)} not started: ${err.message}`, { reason: 'BILLING_LIMIT_EXCEEDED' }));
+    });
+    return null;
+  }
+}
+
+async function startCampaignTx(deps: LifecycleDeps, ctx: ProjectActionContext, id: string, cond: StartCondition): Promise<CampaignRow | null> {
   const now = deps.clock.now();
   return deps.db.transaction(async (tx) => {
     const current = await lockCampaign(tx, id);
@@ -77,6 +93,7 @@ export async function startCampaign(deps: LifecycleDeps, ctx: ProjectActionConte
     const total = await countCampaignAudience(tx, { ...current, status: 'SENDING', snapshotAt: now }, now);
     const row = await q.startCampaignRow(tx, id, cond.from, now, total);
     if (!row) return null;
+    await admitCampaign(tx, ctx, total);
     await deps.queue.enqueue('campaign.fan-out', { campaignId: id, after: null }, { tx });
     await recordActivity(tx, audit(ctx, 'campaign.sending', row, `${named(row)} started sending to ${total} recipients`, { totalRecipients: total }));
     return row;

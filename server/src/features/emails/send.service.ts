@@ -4,6 +4,8 @@ import type { EmailAttachment, ProjectRow, TemplateRow } from '../../db/schema/i
 import { PRIORITY } from '../../jobs/catalog.js';
 import type { JobQueue } from '../../jobs/queue.js';
 import { recordActivity, type ProjectActionContext } from '../activity/activity.service.js';
+import { billableUnitsFor } from '../billing/billing-period.js';
+import { assertWithinLimit } from '../billing/billing-meter.service.js';
 import { renderDataFor, upsertContact } from '../contacts/contacts.service.js';
 import { recordContactUpsertEffects } from '../events/events.service.js';
 import { describeSuppression, findSuppression, findSuppressions } from '../suppressions/suppressions.service.js';
@@ -111,6 +113,7 @@ export async function acceptSend(deps: SendDeps, ctx: ProjectActionContext & { p
         headers: body.headers ?? null,
         templateId: template?.id ?? null,
         attachments,
+        billableUnits: billableUnitsFor(attachments),
         renderData: renderDataFor(contact, result.temporaryData),
         requestId: ctx.requestId ?? null,
         ...(listed ? { status: 'SUPPRESSED' as const, statusReason: describeSuppression(listed), attachments: null } : {}),
@@ -119,6 +122,8 @@ export async function acceptSend(deps: SendDeps, ctx: ProjectActionContext & { p
       else await deps.queue.enqueue('email.send', { emailId: email.id }, { tx, priority: PRIORITY.transactional });
       accepted.push({ contact: { id: contact.id, email: contact.email }, email: email.id });
     }
+    // Last, so the counter row (a project-wide lock when there is a limit) is held only until commit.
+    await assertWithinLimit(tx, ctx, 'transactional', (accepted.length - suppressedIds.size) * billableUnitsFor(attachments));
     await recordActivity(
       tx,
       accepted.map((a) => ({
@@ -176,9 +181,12 @@ export async function acceptPreparedEmail(deps: SendDeps, ctx: ProjectActionCont
       body: input.body,
       headers: input.headers,
       renderData: renderDataFor(contact, {}),
+      billableUnits: 1,
       requestId: ctx.requestId ?? null,
       ...(listed ? { status: 'SUPPRESSED' as const, statusReason: describeSuppression(listed) } : {}),
     });
+    // Campaign test sends take this path: they are real emails, billed as transactional (their source type).
+    if (!listed) await assertWithinLimit(tx, ctx, 'transactional', 1);
     if (!listed) await deps.queue.enqueue('email.send', { emailId: email.id }, { tx, priority: PRIORITY.transactional });
     await recordActivity(tx, {
       projectId: ctx.projectId,

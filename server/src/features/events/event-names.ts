@@ -11,6 +11,7 @@ export const SYSTEM_EVENT_ALIASES: Record<string, string> = {
 export function isReservedEventName(name: string): boolean {
   return (
     name.startsWith('email.') ||
+    name.startsWith('webhook.') ||
     name === 'contact.subscribed' ||
     name === 'contact.unsubscribed' ||
     /^segment\..+\.(entry|exit)$/.test(name)

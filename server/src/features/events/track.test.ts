@@ -78,7 +78,7 @@ describe('POST /v1/track', () => {
   });
 
   it('refuses system event names with reserved_event', async () => {
-    for (const event of ['email.sent', 'email.open', 'contact.subscribed', 'contact.unsubscribed', 'segment.vip.entry']) {
+    for (const event of ['email.sent', 'email.open', 'contact.subscribed', 'contact.unsubscribed', 'segment.vip.entry', 'webhook.endpoint_disabled']) {
       const res = await track({ event, email: 'r@example.com' });
       expect(res.status, event).toBe(422);
       expect(res.json.error.errors).toEqual([expect.objectContaining({ field: 'event', code: 'reserved_event' })]);

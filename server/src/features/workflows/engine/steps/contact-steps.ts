@@ -47,7 +47,7 @@ export const runSendEmail: StepHandler = async (ctx) => {
   });
   return {
     kind: 'completed',
-    output: { emailId: accepted.emailId, recipientType, recipientEmail, ...(accepted.status === 'SUPPRESSED' ? { status: 'SUPPRESSED', reason: accepted.reason } : {}) },
+    output: { emailId: accepted.emailId, recipientType, recipientEmail, ...(accepted.status === 'SUPPRESSED' || accepted.status === 'FAILED' ? { status: accepted.status, reason: accepted.reason } : {}) },
   };
 };
 
