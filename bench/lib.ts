@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -179,4 +179,81 @@ export async function throwawayDatabase(scope: Scope, purpose: string): Promise<
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
   return url.toString();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared by the benchmarks in run.ts, campaign.ts and segment-count.ts.
+
+export const DIST_MAIN_JS = path.join(ROOT, 'server/dist/main.js');
+export const DIST_CLI_JS = path.join(ROOT, 'server/dist/cli.js');
+export const DIST_WORKER_JS = path.join(ROOT, 'server/dist/worker.js');
+
+/** Builds server/dist when asked or missing; otherwise says so if server/src moved on since the last build. */
+export function ensureBuilt(force: boolean) {
+  if (force || ![DIST_MAIN_JS, DIST_CLI_JS, DIST_WORKER_JS].every((f) => existsSync(f))) {
+    console.log('Building the server (npm run build -w server)...');
+    const r = spawnSync('npm', ['run', 'build', '-w', 'server'], { cwd: ROOT, stdio: 'inherit' });
+    if (r.status !== 0) throw new Error('npm run build -w server failed');
+    return;
+  }
+  const built = statSync(DIST_MAIN_JS).mtimeMs;
+  const src = path.join(ROOT, 'server/src');
+  const newer = readdirSync(src, { recursive: true, encoding: 'utf8' }).filter(
+    (f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && statSync(path.join(src, f)).mtimeMs > built,
+  );
+  if (newer.length) console.log(`note: ${newer.length} file(s) in server/src are newer than server/dist; pass --build to rebuild.`);
+}
+
+export function machine(): string {
+  const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
+  return `${os.availableParallelism()} CPUs (nproc), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${cpu}`;
+}
+
+/** The load average before a benchmark starts (during it, our own processes are the load). */
+export function loadBefore(): { text: string; busy: boolean } {
+  const l = os.loadavg();
+  return { text: l.map((x) => x.toFixed(2)).join(' / '), busy: l[0] > os.availableParallelism() * 0.5 };
+}
+
+export function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/** A project through the CLI (direct database access); the JSON holds both keys and never reaches the terminal. */
+export async function createProjectViaCli(env: Record<string, string>, name = 'bench'): Promise<{ id: string; publicKey: string; secretKey: string }> {
+  const out = await runCommand([DIST_CLI_JS, 'project', 'create', '--name', name, '--json'], env);
+  let parsed: { id?: unknown; publicKey?: unknown; secretKey?: unknown };
+  try {
+    parsed = JSON.parse(out);
+  } catch {
+    throw new Error(`CLI printed something other than JSON:\n${redact(out).slice(0, 500)}`);
+  }
+  const { id, publicKey, secretKey } = parsed;
+  if (typeof id !== 'string' || typeof publicKey !== 'string' || typeof secretKey !== 'string' || !publicKey.startsWith('pk_') || !secretKey.startsWith('sk_')) {
+    throw new Error('CLI JSON lacks id, publicKey (pk_...) or secretKey (sk_...)');
+  }
+  return { id, publicKey, secretKey };
+}
+
+/** Resolves once the child printed `text` (its kept output is polled); fails early if it exits. */
+export async function waitForOutput(child: Child, text: string, timeoutMs = 90_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!child.output().includes(text)) {
+    if (child.proc.exitCode !== null) throw new Error(`child exited with code ${child.proc.exitCode} before printing "${text}":\n${child.output()}`);
+    if (Date.now() > deadline) throw new Error(`child did not print "${text}" within ${timeoutMs / 1000}s:\n${child.output()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); null when unavailable. */
+export function cpuSecondsOf(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return null;
+  }
 }

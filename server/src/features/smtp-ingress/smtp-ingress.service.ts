@@ -4,7 +4,7 @@ import { AppError } from '../../core/errors.js';
 import type { ProjectRow } from '../../db/schema/index.js';
 import { recordActivity, type ProjectActionContext } from '../activity/activity.service.js';
 import { acceptSend } from '../emails/send.service.js';
-import { authenticateKey } from '../projects/projects.service.js';
+import { authenticateKey, findProject } from '../projects/projects.service.js';
 import { redactKeys } from '../keys/keys.js';
 import { sendBodyFromMessage } from './smtp-message.js';
 
@@ -46,14 +46,21 @@ export interface ReceivedSmtpMessage {
 export async function acceptSmtpMessage(deps: IngressDeps, message: ReceivedSmtpMessage) {
   const requestId = `smtp-${randomUUID()}`;
   try {
-    const decision = await deps.rateLimiter.consume('send', message.project.id);
+    // The session authenticated earlier: a key rotated (or a project disabled or deleted) since then
+    // must stop this connection too, not only new ones.
+    const project = await findProject(deps.db, message.project.id);
+    if (!project || project.secretKeyHash !== message.project.secretKeyHash) {
+      throw new SmtpReply(535, '5.7.8 Authentication credentials invalid: the secret key was rotated; authenticate again');
+    }
+    if (project.disabled) throw new SmtpReply(550, '5.7.1 Project is disabled. All write operations are blocked.');
+    const decision = await deps.rateLimiter.consume('send', project.id);
     if (decision && !decision.allowed) {
       throw new AppError('RATE_LIMIT_EXCEEDED', `Rate limit exceeded for sending; retry in ${decision.retryAfterSeconds}s`);
     }
     const body = await sendBodyFromMessage(message.raw, message.recipients);
     const ctx: ProjectActionContext & { project: ProjectRow } = {
-      project: message.project,
-      projectId: message.project.id,
+      project,
+      projectId: project.id,
       actor: { type: 'secret_key' },
       requestId,
       ip: message.ip ?? null,

@@ -8,6 +8,7 @@ import { addVerifiedDomain, startDnsServer, type TestDnsServer } from '../../../
 import { startSmtpSink } from '../../../test/smtp-sink.js';
 import { createRateLimiter } from '../../http/rate-limit.js';
 import { generateKey } from '../keys/keys.js';
+import { rotateProjectKeys } from '../projects/projects.service.js';
 import { startSmtpIngress, type SmtpIngress } from './smtp-ingress.listener.js';
 import { toSmtpReply } from './smtp-ingress.service.js';
 import { AppError, validationError } from '../../core/errors.js';
@@ -179,6 +180,24 @@ describe('SMTP ingress', () => {
     } finally {
       await limited.close();
       await rateLimiter.close();
+    }
+  });
+
+  // Last in this describe: it rotates the project's keys (t.project.secretKey is updated for later use).
+  it('refuses further messages on an open session once its sk_ key was rotated (535), storing nothing', async () => {
+    const pooled = nodemailer.createTransport({ host: '127.0.0.1', port: ingress.port, secure: false, ignoreTLS: true, pool: true, maxConnections: 1, auth: { user: 'u', pass: t.project.secretKey } });
+    try {
+      const mail = { from: 'hello@smtp-sender.com', to: 'rotated@example.org', subject: 'Before rotation', text: 'T' };
+      await pooled.sendMail(mail);
+      const rotated = await rotateProjectKeys(t.deps, { actor: { type: 'system' } }, t.project.id);
+      t.project.secretKey = rotated.secretKey;
+      t.project.publicKey = rotated.publicKey;
+      const before = await emailCount();
+      const err = await refusal(pooled.sendMail({ ...mail, subject: 'After rotation' }));
+      expect(err.responseCode).toBe(535);
+      expect(await emailCount()).toBe(before);
+    } finally {
+      pooled.close();
     }
   });
 });

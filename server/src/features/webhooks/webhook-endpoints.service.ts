@@ -42,39 +42,46 @@ function audit(ctx: ProjectActionContext, type: string, e: Pick<WebhookEndpointR
 
 export async function createEndpoint(deps: Deps, ctx: ProjectActionContext, input: CreateEndpointBody): Promise<{ endpoint: WebhookEndpointRow; secret: string }> {
   const secret = generateSecret();
-  const endpoint = await q.insertEndpoint(deps.db, {
-    projectId: ctx.projectId,
-    url: input.url,
-    description: input.description ?? null,
-    eventTypes: input.eventTypes ?? [],
-    enabled: input.enabled ?? true,
-    secretCiphertext: encrypt(secret, deps.masterKey),
+  return deps.db.transaction(async (db) => {
+    const endpoint = await q.insertEndpoint(db, {
+      projectId: ctx.projectId,
+      url: input.url,
+      description: input.description ?? null,
+      eventTypes: input.eventTypes ?? [],
+      enabled: input.enabled ?? true,
+      secretCiphertext: encrypt(secret, deps.masterKey),
+    });
+    await recordActivity(db, audit(ctx, 'webhook_endpoint.created', endpoint, `Webhook endpoint ${endpoint.url} created`, { eventTypes: endpoint.eventTypes }));
+    return { endpoint, secret };
   });
-  await recordActivity(deps.db, audit(ctx, 'webhook_endpoint.created', endpoint, `Webhook endpoint ${endpoint.url} created`, { eventTypes: endpoint.eventTypes }));
-  return { endpoint, secret };
 }
 
 export async function updateEndpoint(deps: Deps, ctx: ProjectActionContext, id: string, input: UpdateEndpointBody): Promise<WebhookEndpointRow> {
-  const current = await getEndpoint(deps.db, ctx.projectId, id, { lock: true });
-  const changes: q.EndpointChanges = {};
-  if (input.url !== undefined) changes.url = input.url;
-  if (input.description !== undefined) changes.description = input.description;
-  if (input.eventTypes !== undefined) changes.eventTypes = input.eventTypes;
-  if (input.enabled !== undefined) {
-    changes.enabled = input.enabled;
-    if (input.enabled) Object.assign(changes, { disabledAt: null, disabledReason: null, consecutiveFailures: 0 });
-    else if (current.enabled) Object.assign(changes, { disabledAt: deps.clock.now(), disabledReason: 'Disabled by a user' });
-  }
-  const updated = await q.updateEndpoint(deps.db, current.id, changes);
-  const changed = Object.keys(input).filter((k) => input[k as keyof UpdateEndpointBody] !== undefined);
-  await recordActivity(deps.db, audit(ctx, 'webhook_endpoint.updated', updated, `Webhook endpoint ${updated.url} updated`, { changed, enabled: updated.enabled }));
-  return updated;
+  // One transaction: the row lock holds until the change and its Activity entry are written.
+  return deps.db.transaction(async (db) => {
+    const current = await getEndpoint(db, ctx.projectId, id, { lock: true });
+    const changes: q.EndpointChanges = {};
+    if (input.url !== undefined) changes.url = input.url;
+    if (input.description !== undefined) changes.description = input.description;
+    if (input.eventTypes !== undefined) changes.eventTypes = input.eventTypes;
+    if (input.enabled !== undefined) {
+      changes.enabled = input.enabled;
+      if (input.enabled) Object.assign(changes, { disabledAt: null, disabledReason: null, consecutiveFailures: 0 });
+      else if (current.enabled) Object.assign(changes, { disabledAt: deps.clock.now(), disabledReason: 'Disabled by a user' });
+    }
+    const updated = await q.updateEndpoint(db, current.id, changes);
+    const changed = Object.keys(input).filter((k) => input[k as keyof UpdateEndpointBody] !== undefined);
+    await recordActivity(db, audit(ctx, 'webhook_endpoint.updated', updated, `Webhook endpoint ${updated.url} updated`, { changed, enabled: updated.enabled }));
+    return updated;
+  });
 }
 
 export async function deleteEndpoint(deps: Deps, ctx: ProjectActionContext, id: string): Promise<void> {
-  const endpoint = await getEndpoint(deps.db, ctx.projectId, id, { lock: true });
-  await q.deleteEndpointRow(deps.db, ctx.projectId, endpoint.id);
-  await recordActivity(deps.db, audit(ctx, 'webhook_endpoint.deleted', endpoint, `Webhook endpoint ${endpoint.url} deleted`));
+  await deps.db.transaction(async (db) => {
+    const endpoint = await getEndpoint(db, ctx.projectId, id, { lock: true });
+    await q.deleteEndpointRow(db, ctx.projectId, endpoint.id);
+    await recordActivity(db, audit(ctx, 'webhook_endpoint.deleted', endpoint, `Webhook endpoint ${endpoint.url} deleted`));
+  });
 }
 
 /**
@@ -82,14 +89,17 @@ export async function deleteEndpoint(deps: Deps, ctx: ProjectActionContext, id: 
  * `overlapHours`, so receivers can switch without dropping messages. 0 = no overlap.
  */
 export async function rotateSecret(deps: Deps, ctx: ProjectActionContext, id: string, overlapHours: number): Promise<{ endpoint: WebhookEndpointRow; secret: string }> {
-  const current = await getEndpoint(deps.db, ctx.projectId, id, { lock: true });
-  const secret = generateSecret();
-  const expires = overlapHours > 0 ? new Date(deps.clock.now().getTime() + overlapHours * HOUR_MS) : null;
-  const endpoint = await q.updateEndpoint(deps.db, current.id, {
-    secretCiphertext: encrypt(secret, deps.masterKey),
-    previousSecretCiphertext: expires ? current.secretCiphertext : null,
-    previousSecretExpiresAt: expires,
+  // One transaction: concurrent rotations queue on the row lock, so each keeps the secret it replaces.
+  return deps.db.transaction(async (db) => {
+    const current = await getEndpoint(db, ctx.projectId, id, { lock: true });
+    const secret = generateSecret();
+    const expires = overlapHours > 0 ? new Date(deps.clock.now().getTime() + overlapHours * HOUR_MS) : null;
+    const endpoint = await q.updateEndpoint(db, current.id, {
+      secretCiphertext: encrypt(secret, deps.masterKey),
+      previousSecretCiphertext: expires ? current.secretCiphertext : null,
+      previousSecretExpiresAt: expires,
+    });
+    await recordActivity(db, audit(ctx, 'webhook_endpoint.secret_rotated', endpoint, `Signing secret of webhook endpoint ${endpoint.url} rotated`, { overlapHours }));
+    return { endpoint, secret };
   });
-  await recordActivity(deps.db, audit(ctx, 'webhook_endpoint.secret_rotated', endpoint, `Signing secret of webhook endpoint ${endpoint.url} rotated`, { overlapHours }));
-  return { endpoint, secret };
 }

@@ -5,6 +5,7 @@ import { startCountingListener, type CountingListener } from '../../../test/outb
 import { deliveriesOf, makeDue, sweep, sweepUntilAttempted } from '../../../test/webhook-receiver.js';
 import { queryRows } from '../../db/client.js';
 import { MAX_ATTEMPTS } from './webhook-delivery.service.js';
+import { getEndpoint, signingSecrets } from './webhook-endpoints.service.js';
 
 // Endpoint CRUD, validation, tenancy, the secret's visibility, and the SSRF guard on every attempt
 // (no OUTBOUND_ALLOWLIST here: a loopback receiver must get 0 connections).
@@ -23,6 +24,34 @@ afterAll(async () => {
 const url = () => `http://127.0.0.1:${listener.port}/hook`;
 
 describe('webhook endpoints', () => {
+  it('concurrent secret rotations serialise: every returned secret but the superseded ones still signs', async () => {
+    const created = await t.request('POST', '/webhook-endpoints', { body: { url: 'https://hooks.example.com/rot' } });
+    // On postgres, a transaction holds the row meanwhile, so all five requests read it before any writes.
+    let release = () => {};
+    let locked = () => {};
+    const isLocked = new Promise<void>((r) => (locked = r));
+    const holder =
+      t.deps.database.kind === 'postgres'
+        ? t.deps.db.transaction(async (tx) => {
+            await getEndpoint(tx, t.project.id, created.json.id, { lock: true });
+            locked();
+            await new Promise<void>((r) => (release = r));
+          })
+        : (locked(), Promise.resolve());
+    await isLocked;
+    const pending = Promise.all(Array.from({ length: 5 }, () => t.request('POST', `/webhook-endpoints/${created.json.id}/rotate-secret`)));
+    await new Promise((r) => setTimeout(r, 300));
+    release();
+    await holder;
+    const rotations = await pending;
+    const returned = rotations.map((r) => r.json.secret as string);
+    const row = await getEndpoint(t.deps.db, t.project.id, created.json.id);
+    const signing = signingSecrets(t.deps.masterKey, row, t.deps.clock.now());
+    // The last rotation's secret signs, and the overlap keeps the one it replaced (another rotation's).
+    expect(signing).toHaveLength(2);
+    for (const s of signing) expect(returned).toContain(s);
+  });
+
   it('creates, lists, updates and deletes; secret shown once; activity written without the secret', async () => {
     const created = await t.request('POST', '/webhook-endpoints', { body: { url: 'https://hooks.example.com/in', description: 'CRM', eventTypes: ['email.open', 'contact.*', 'email.open'] } });
     expect(created.status).toBe(201);

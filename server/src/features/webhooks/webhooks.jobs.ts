@@ -20,10 +20,13 @@ export interface WebhookSweepResult {
   attempts: number;
 }
 
-/** Sends one claimed delivery; a vanished endpoint (deleted meanwhile) means nothing to send. */
+/**
+ * Sends one claimed delivery. An endpoint deleted meanwhile means nothing to send; one disabled since the
+ * claim sends nothing either (its deliveries wait, unclaimed, until it is enabled again).
+ */
 async function attempt(deps: WebhookDeps, delivery: Awaited<ReturnType<typeof dq.claimDueDeliveries>>[number]): Promise<void> {
   const endpoint = await findEndpointById(deps.db, delivery.endpointId);
-  if (!endpoint) return;
+  if (!endpoint || !endpoint.enabled) return;
   await recordAttempt(deps, delivery.id, await sendAttempt(deps, endpoint, delivery));
 }
 
