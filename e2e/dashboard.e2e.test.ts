@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { auditPage, launchBrowser, openPage, type AxeFinding, type CheckedPage } from './support/browser.js';
+import { callApi } from './support/api.js';
 import { startServer, type RunningServer } from './support/server.js';
 
 // The issue's user journey, in order, in real Chromium against `npm start`'s server (embedded DB, Dev Inbox):
@@ -25,14 +26,7 @@ const url = (path: string) => `/p/${projectId}/${path}`;
 async function audit(name: string) {
   findings.push(...(await auditPage(page, name)));
 }
-async function api(method: string, path: string, key: string, body?: unknown) {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: res.status, requestId: res.headers.get('x-request-id') ?? '', json: (await res.json()) as any };
-}
+const api = (method: string, path: string, key: string, body?: unknown) => callApi(server.url, method, path, key, body);
 
 beforeAll(async () => {
   server = await startServer();

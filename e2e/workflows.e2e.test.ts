@@ -1,6 +1,7 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { auditPage, launchBrowser, openPage, type AxeFinding, type CheckedPage } from './support/browser.js';
+import { callApi } from './support/api.js';
 import { startServer, type RunningServer } from './support/server.js';
 
 // Workflows in real Chromium against `npm start`'s server (embedded DB, Dev Inbox): create a workflow
@@ -24,19 +25,9 @@ const findings: AxeFinding[] = [];
 
 const url = (path: string) => `/p/${projectId}/${path}`;
 async function audit(name: string) {
-  // From the top: a full-page screenshot of a scrolled page shows the sticky header mid-page.
-  await page.evaluate(() => window.scrollTo(0, 0));
   findings.push(...(await auditPage(page, name)));
 }
-async function api(method: string, path: string, key: string, body?: unknown) {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  return { status: res.status, json: (text ? JSON.parse(text) : null) as any };
-}
+const api = (method: string, path: string, key: string, body?: unknown) => callApi(server.url, method, path, key, body);
 
 const node = (name: string): Locator => page.locator('.react-flow__node').filter({ has: page.getByText(name, { exact: true }) });
 

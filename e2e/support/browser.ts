@@ -65,6 +65,8 @@ export async function axeFindings(page: Page): Promise<AxeFinding[]> {
  */
 export async function auditPage(page: Page, name: string): Promise<AxeFinding[]> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  // From the top: a full-page screenshot of a scrolled page shows the sticky header mid-page.
+  await page.evaluate(() => window.scrollTo(0, 0));
   const findings: AxeFinding[] = [];
   for (const width of [1280, 390]) {
     await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });

@@ -1,9 +1,6 @@
-import { useMutation } from '@tanstack/react-query';
-import { ApiError } from '../../api/client';
 import { deleteDomain } from '../../api/domains';
 import type { SendingDomain } from '../../api/types';
-import { ConfirmDialog } from '../../components/ui/dialog';
-import { ErrorAlert } from '../../components/ui/error-alert';
+import { ConfirmDeleteDialog } from '../../components/ui/confirm-delete-dialog';
 
 export interface DeleteDomainDialogProps {
   projectId: string;
@@ -15,24 +12,16 @@ export interface DeleteDomainDialogProps {
 
 /** Confirms removing a sending domain; a domain still in use (409: queued mail from it) says so plainly. */
 export function DeleteDomainDialog({ projectId, domain, onClose, onDeleted }: DeleteDomainDialogProps) {
-  const remove = useMutation({
-    mutationFn: (d: Pick<SendingDomain, 'id' | 'domain'>) => deleteDomain(projectId, d.id),
-    onSuccess: (_data, d) => onDeleted(d),
-  });
-  const inUse = remove.error instanceof ApiError && remove.error.status === 409;
-  const close = () => {
-    remove.reset();
-    onClose();
-  };
   return (
-    <ConfirmDialog
-      open={domain !== null}
-      onClose={close}
-      onConfirm={() => domain && remove.mutate(domain)}
-      busy={remove.isPending}
-      confirmDisabled={inUse}
+    <ConfirmDeleteDialog
+      target={domain}
+      onClose={onClose}
+      remove={(d) => deleteDomain(projectId, d.id)}
+      onDeleted={onDeleted}
       title={domain ? `Remove ${domain.domain}?` : 'Remove domain?'}
       confirmLabel="Remove domain"
+      inUseTitle="This domain is still in use and was not removed"
+      errorTitle="Could not remove the domain"
       description={
         <>
           <p>
@@ -45,13 +34,6 @@ export function DeleteDomainDialog({ projectId, domain, onClose, onDeleted }: De
           </p>
         </>
       }
-    >
-      {remove.isError && (
-        <ErrorAlert
-          error={remove.error}
-          title={inUse ? 'This domain is still in use and was not removed' : 'Could not remove the domain'}
-        />
-      )}
-    </ConfirmDialog>
+    />
   );
 }

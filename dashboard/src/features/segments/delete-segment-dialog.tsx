@@ -1,9 +1,6 @@
-import { useMutation } from '@tanstack/react-query';
-import { ApiError } from '../../api/client';
 import { deleteSegment } from '../../api/segments';
 import type { Segment } from '../../api/types';
-import { ConfirmDialog } from '../../components/ui/dialog';
-import { ErrorAlert } from '../../components/ui/error-alert';
+import { ConfirmDeleteDialog } from '../../components/ui/confirm-delete-dialog';
 
 export interface DeleteSegmentDialogProps {
   projectId: string;
@@ -15,24 +12,16 @@ export interface DeleteSegmentDialogProps {
 
 /** Confirms deleting a segment; one that campaigns still use (409) says so and stays. */
 export function DeleteSegmentDialog({ projectId, segment, onClose, onDeleted }: DeleteSegmentDialogProps) {
-  const remove = useMutation({
-    mutationFn: (s: Pick<Segment, 'id' | 'name'>) => deleteSegment(projectId, s.id),
-    onSuccess: (_data, s) => onDeleted(s),
-  });
-  const inUse = remove.error instanceof ApiError && remove.error.status === 409;
-  const close = () => {
-    remove.reset();
-    onClose();
-  };
   return (
-    <ConfirmDialog
-      open={segment !== null}
-      onClose={close}
-      onConfirm={() => segment && remove.mutate(segment)}
-      busy={remove.isPending}
-      confirmDisabled={inUse}
+    <ConfirmDeleteDialog
+      target={segment}
+      onClose={onClose}
+      remove={(s) => deleteSegment(projectId, s.id)}
+      onDeleted={onDeleted}
       title={segment ? `Delete ${segment.name}?` : 'Delete segment?'}
       confirmLabel="Delete segment"
+      inUseTitle="This segment is still in use and was not deleted"
+      errorTitle="Could not delete the segment"
       description={
         <>
           <p>
@@ -44,10 +33,6 @@ export function DeleteSegmentDialog({ projectId, segment, onClose, onDeleted }: 
           </p>
         </>
       }
-    >
-      {remove.isError && (
-        <ErrorAlert error={remove.error} title={inUse ? 'This segment is still in use and was not deleted' : 'Could not delete the segment'} />
-      )}
-    </ConfirmDialog>
+    />
   );
 }

@@ -1,10 +1,9 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
-import { ApiError } from '../../api/client';
 import { deleteWorkflow, updateWorkflow, workflowKeys, type WorkflowDetail, type WorkflowInput } from '../../api/workflows';
 import { Button } from '../../components/ui/button';
-import { ConfirmDialog } from '../../components/ui/dialog';
+import { ConfirmDeleteDialog } from '../../components/ui/confirm-delete-dialog';
 import { ErrorAlert } from '../../components/ui/error-alert';
 import { Switch } from '../../components/ui/switch';
 import { useToast } from '../../components/ui/toast';
@@ -26,16 +25,12 @@ export function WorkflowSettingsBar({ projectId, workflow }: { projectId: string
       else toast.show(w.allowReentry ? 'Contacts can now run this workflow again.' : 'Contacts now run this workflow at most once.');
     },
   });
-  const remove = useMutation({
-    mutationFn: () => deleteWorkflow(projectId, workflow.id),
-    onSuccess: async () => {
-      toast.show(`Workflow ${workflow.name} deleted.`);
-      queryClient.removeQueries({ queryKey: key });
-      void queryClient.invalidateQueries({ queryKey: workflowKeys.list(projectId) });
-      await navigate({ to: '/p/$projectId/workflows', params: { projectId } });
-    },
-  });
-  const busy = remove.error instanceof ApiError && remove.error.status === 409;
+  const onDeleted = async () => {
+    toast.show(`Workflow ${workflow.name} deleted.`);
+    queryClient.removeQueries({ queryKey: key });
+    void queryClient.invalidateQueries({ queryKey: workflowKeys.list(projectId) });
+    await navigate({ to: '/p/$projectId/workflows', params: { projectId } });
+  };
 
   return (
     <section aria-label="Workflow settings" className="mb-4 rounded-lg border border-slate-200 bg-white p-4">
@@ -63,21 +58,17 @@ export function WorkflowSettingsBar({ projectId, workflow }: { projectId: string
           <ErrorAlert error={update.error} title="Could not change the workflow" />
         </div>
       )}
-      <ConfirmDialog
-        open={deleting}
-        onClose={() => {
-          remove.reset();
-          setDeleting(false);
-        }}
-        onConfirm={() => remove.mutate()}
-        busy={remove.isPending}
-        confirmDisabled={busy}
+      <ConfirmDeleteDialog
+        target={deleting ? workflow : null}
+        onClose={() => setDeleting(false)}
+        remove={(w) => deleteWorkflow(projectId, w.id)}
+        onDeleted={onDeleted}
         title={`Delete ${workflow.name}?`}
         confirmLabel="Delete workflow"
+        inUseTitle="Runs are still in progress"
+        errorTitle="Could not delete the workflow"
         description={<p>The workflow, its steps and its run history are deleted. A workflow with runs in progress cannot be deleted: cancel them first.</p>}
-      >
-        {remove.isError && <ErrorAlert error={remove.error} title={busy ? 'Runs are still in progress' : 'Could not delete the workflow'} />}
-      </ConfirmDialog>
+      />
     </section>
   );
 }
