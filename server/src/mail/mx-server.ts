@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import { SMTPServer, type SMTPServerDataStream } from 'smtp-server';
+import { SMTPServer } from 'smtp-server';
+import { readLimited } from './smtp-data.js';
 
 // An inbound SMTP server (no AUTH, no relaying): it accepts mail only for the recipients the caller
 // allows, keeps each message in memory up to a size limit and hands it over. It knows nothing about
@@ -77,18 +78,4 @@ export async function startMxServer(opts: MxServerOptions): Promise<MxServer> {
     port: address && typeof address === 'object' ? address.port : opts.port,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
-}
-
-/** The whole message, or null once it passes `max` bytes (the rest is drained, not kept). */
-function readLimited(stream: SMTPServerDataStream, max: number): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    stream.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= max) chunks.push(chunk);
-    });
-    stream.on('error', reject);
-    stream.on('end', () => resolve(size > max || stream.sizeExceeded ? null : Buffer.concat(chunks)));
-  });
 }

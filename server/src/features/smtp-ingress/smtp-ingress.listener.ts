@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import type { ProjectRow } from '../../db/schema/index.js';
 import { emailAddress } from '../emails/emails.schemas.js';
 import { acceptSmtpMessage, authenticateSmtpPassword, SmtpReply, type IngressDeps } from './smtp-ingress.service.js';
+import { readLimited } from '../../mail/smtp-data.js';
 
 // The SMTP submission listener (SMTP_INGRESS_PORT): apps that can only speak SMTP send through it.
 // AUTH PLAIN/LOGIN with the project's sk_ key as password (any username). With a certificate and key
@@ -40,19 +41,6 @@ function readTls(cfg: IngressDeps['config']['smtpIngress']): { key: Buffer; cert
   return { cert: read(tlsCertPath, 'SMTP_INGRESS_TLS_CERT'), key: read(tlsKeyPath, 'SMTP_INGRESS_TLS_KEY') };
 }
 
-/** The whole message, or null once it passes `max` bytes (the rest is drained, not kept). */
-function readLimited(stream: SMTPServerDataStream, max: number): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    stream.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= max) chunks.push(chunk);
-    });
-    stream.on('error', reject);
-    stream.on('end', () => resolve(size > max || stream.sizeExceeded ? null : Buffer.concat(chunks)));
-  });
-}
 
 /**
  * Starts the SMTP ingress listener when `SMTP_INGRESS_PORT` is set (null otherwise). Runs in the API

@@ -3,6 +3,7 @@ import { findEndpointById } from './endpoints.queries.js';
 import type { WebhookDeps } from './webhook-deps.js';
 import { recordAttempt, sendAttempt } from './webhook-delivery.service.js';
 import { dispatchWebhookEvents } from './webhook-dispatch.service.js';
+import { startPoller, type Poller } from '../../jobs/poller.js';
 
 // The outbound-webhook poller of a worker process: each pass relays the events outbox into deliveries,
 // then sends the deliveries that are due (database clock), several at a time. Tests call
@@ -50,36 +51,9 @@ export async function runWebhookSweep(deps: WebhookDeps): Promise<WebhookSweepRe
   return result;
 }
 
-export interface WebhookPoller {
-  stop(): Promise<void>;
-}
+export type WebhookPoller = Poller;
 
-/** A sweep every WEBHOOK_POLL_INTERVAL_MS (the next only after the last finished); unref'd timer. */
+/** A sweep every WEBHOOK_POLL_INTERVAL_MS (the next only after the last finished). */
 export function startWebhookPoller(deps: WebhookDeps, intervalMs = WEBHOOK_POLL_INTERVAL_MS): WebhookPoller {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let current: Promise<void> | null = null;
-  const schedule = () => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      current = runWebhookSweep(deps)
-        .then(() => undefined)
-        .catch((err) => {
-          if (!stopped) deps.log.error({ err }, 'webhook sweep failed; retrying on the next tick');
-        })
-        .finally(() => {
-          current = null;
-          schedule();
-        });
-    }, intervalMs);
-    timer.unref();
-  };
-  schedule();
-  return {
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await current;
-    },
-  };
+  return startPoller({ intervalMs, log: deps.log, what: 'webhook sweep', tick: () => runWebhookSweep(deps) });
 }

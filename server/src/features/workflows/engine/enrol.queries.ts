@@ -1,14 +1,10 @@
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../../../db/client.js';
 import {
   workflowExecutions,
   workflows,
-  workflowSteps,
-  workflowTransitions,
   type WorkflowExecutionRow,
   type WorkflowRow,
-  type WorkflowStepRow,
-  type WorkflowTransitionRow,
 } from '../../../db/schema/index.js';
 
 export type NewExecution = typeof workflowExecutions.$inferInsert;
@@ -33,18 +29,6 @@ export async function listTriggeredWorkflows(db: Executor, projectId: string, ev
     .from(workflows)
     .where(and(eq(workflows.projectId, projectId), eq(workflows.enabled, true), eq(workflows.triggerType, 'EVENT'), eq(workflows.triggerEvent, eventName)))
     .orderBy(asc(workflows.createdAt), asc(workflows.id));
-}
-
-export async function listLiveSteps(db: Executor, workflowId: string): Promise<WorkflowStepRow[]> {
-  return db
-    .select()
-    .from(workflowSteps)
-    .where(and(eq(workflowSteps.workflowId, workflowId), isNull(workflowSteps.deletedAt)))
-    .orderBy(asc(workflowSteps.createdAt), asc(workflowSteps.id));
-}
-
-export async function listTransitions(db: Executor, workflowId: string): Promise<WorkflowTransitionRow[]> {
-  return db.select().from(workflowTransitions).where(eq(workflowTransitions.workflowId, workflowId));
 }
 
 /** Whether the contact has any execution of the workflow (`active`: one RUNNING or WAITING). */

@@ -6,6 +6,7 @@ import { PRIORITY } from '../../../jobs/catalog.js';
 import { getContact } from '../../contacts/contact-list.service.js';
 import { getTemplate } from '../../templates/templates.service.js';
 import type { EngineDeps } from './engine-deps.js';
+import * as gq from '../workflow-graph.queries.js';
 import * as q from './enrol.queries.js';
 import { buildSnapshot, entryStepId, type SnapshotTemplate } from './snapshot.js';
 
@@ -62,8 +63,8 @@ async function enrol(deps: EnrolDeps, tx: Executor, input: StartExecutionInput):
     if (manual) throw refusal;
     return null;
   }
-  const steps = await q.listLiveSteps(tx, workflow.id);
-  const snapshot = buildSnapshot(workflow, steps, await q.listTransitions(tx, workflow.id), await templatesOf(tx, workflow.projectId, steps));
+  const steps = await gq.listLiveSteps(tx, workflow.id);
+  const snapshot = buildSnapshot(workflow, steps, await gq.listTransitions(tx, workflow.id), await templatesOf(tx, workflow.projectId, steps));
   const now = deps.clock.now();
   const row = await q.insertExecutionIfAllowed(tx, {
     projectId: workflow.projectId,

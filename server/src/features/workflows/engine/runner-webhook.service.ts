@@ -32,16 +32,7 @@ export async function claimWebhookStep(deps: EngineDeps, tx: Tx, execution: Work
     }
     await q.restartStepExecution(tx, stepExecution.id, now);
   } else {
-    stepExecution = await q.insertStepExecution(tx, {
-      executionId: execution.id,
-      projectId: execution.projectId,
-      workflowId: execution.workflowId,
-      contactId: execution.contactId,
-      stepId: step.id,
-      stepType: step.type,
-      status: 'RUNNING',
-      startedAt: now,
-    });
+    stepExecution = await q.insertStepExecution(tx, execution, step, now);
     if (!stepExecution) return failExecution(tx, execution.id, null, `Step "${step.name}" already ran in this execution`, now);
   }
   const id = stepExecution.id;

@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../../../db/client.js';
-import { workflowExecutions, workflowStepExecutions, type StepExecutionRow, type WorkflowExecutionRow } from '../../../db/schema/index.js';
+import { workflowExecutions, workflowStepExecutions, type StepExecutionRow, type WorkflowExecutionRow, type WorkflowStepType } from '../../../db/schema/index.js';
 
 // Rows of one execution. Protocol: every change to an execution or its step executions happens in a
 // transaction that holds the execution row lock (lockExecution) — the runner, the dispatcher, the
@@ -46,7 +46,23 @@ export async function findStepExecutionById(db: Executor, id: string): Promise<S
 }
 
 /** A step runs at most once per execution: undefined when (execution, step) already has a row. */
-export async function insertStepExecution(db: Executor, row: NewStepExecution): Promise<StepExecutionRow | undefined> {
+/** Starts the execution's current step (RUNNING); undefined when that step already ran in this execution. */
+export async function insertStepExecution(
+  db: Executor,
+  execution: WorkflowExecutionRow,
+  step: { id: string; type: WorkflowStepType },
+  startedAt: Date,
+): Promise<StepExecutionRow | undefined> {
+  const row: NewStepExecution = {
+    executionId: execution.id,
+    projectId: execution.projectId,
+    workflowId: execution.workflowId,
+    contactId: execution.contactId,
+    stepId: step.id,
+    stepType: step.type,
+    status: 'RUNNING',
+    startedAt,
+  };
   const [inserted] = await db
     .insert(workflowStepExecutions)
     .values(row)

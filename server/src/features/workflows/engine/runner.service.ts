@@ -51,16 +51,7 @@ async function runCurrentStep(deps: EngineDeps, tx: Tx, executionId: string): Pr
   }
   if (step.type === 'WEBHOOK') return claimWebhookStep(deps, tx, execution, step, now);
 
-  const stepExecution = await q.insertStepExecution(tx, {
-    executionId: execution.id,
-    projectId: execution.projectId,
-    workflowId: execution.workflowId,
-    contactId: execution.contactId,
-    stepId: step.id,
-    stepType: step.type,
-    status: 'RUNNING',
-    startedAt: now,
-  });
+  const stepExecution = await q.insertStepExecution(tx, execution, step, now);
   if (!stepExecution) return failExecution(tx, execution.id, null, `Step "${step.name}" already ran in this execution`, now);
   let result: StepResult;
   try {

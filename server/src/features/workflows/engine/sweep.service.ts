@@ -1,6 +1,7 @@
 import type { EngineDeps } from './engine-deps.js';
 import { dispatchPendingEvents } from './dispatcher.service.js';
 import { rekickStalledRuns, resumeDueSteps } from './resume.service.js';
+import { startPoller, type Poller } from '../../../jobs/poller.js';
 
 // One pass of the workflow poller: relay the outbox (enrolments, fulfilled waits), then resume what
 // time made due. Tests call runWorkflowSweep directly after moving their clock.
@@ -29,48 +30,24 @@ export async function runWorkflowSweep(deps: EngineDeps): Promise<SweepResult> {
   return result;
 }
 
-export interface WorkflowPoller {
-  /** Stops scheduling sweeps and waits for the one in progress, if any. */
-  stop(): Promise<void>;
-}
+export type WorkflowPoller = Poller;
 
 /**
  * Runs a sweep every `config.workflows.pollIntervalMs` (a new one only after the last finished), and
- * re-kicks stalled runs once a minute. The timer is unref'd: it never keeps the process alive.
+ * re-kicks stalled runs once a minute.
  */
 export function startWorkflowPoller(deps: EngineDeps): WorkflowPoller {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let current: Promise<void> | null = null;
   let lastRekick = 0;
-
-  const tick = async () => {
-    try {
+  return startPoller({
+    intervalMs: deps.config.workflows.pollIntervalMs,
+    log: deps.log,
+    what: 'workflow sweep',
+    tick: async () => {
       await runWorkflowSweep(deps);
       if (Date.now() - lastRekick >= REKICK_EVERY_MS) {
         lastRekick = Date.now();
         await rekickStalledRuns(deps);
       }
-    } catch (err) {
-      if (!stopped) deps.log.error({ err }, 'workflow sweep failed; retrying on the next tick');
-    }
-  };
-  const schedule = () => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      current = tick().finally(() => {
-        current = null;
-        schedule();
-      });
-    }, deps.config.workflows.pollIntervalMs);
-    timer.unref();
-  };
-  schedule();
-  return {
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await current;
     },
-  };
+  });
 }
