@@ -90,9 +90,28 @@ export function contactPageUrls(publicUrl: string, masterKey: Buffer, contactId:
 
 export class RenderError extends Error {}
 
+// A campaign renders the same subject and body for every recipient: parse each source once. Bounded in
+// entries and in source size, so a stream of distinct large templates cannot grow memory without limit.
+const PARSED_CACHE_ENTRIES = 200;
+const PARSED_CACHE_MAX_SOURCE = 256 * 1024;
+const parsedCache = new Map<Liquid, Map<string, ReturnType<Liquid['parse']>>>();
+
+function parseCached(engine: Liquid, template: string): ReturnType<Liquid['parse']> {
+  let cache = parsedCache.get(engine);
+  if (!cache) parsedCache.set(engine, (cache = new Map()));
+  const hit = cache.get(template);
+  if (hit) return hit;
+  const parsed = engine.parse(preprocess(template));
+  if (template.length <= PARSED_CACHE_MAX_SOURCE) {
+    if (cache.size >= PARSED_CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
+    cache.set(template, parsed);
+  }
+  return parsed;
+}
+
 async function renderWith(engine: Liquid, template: string, data: Record<string, unknown>, field: string) {
   try {
-    return await engine.parseAndRender(preprocess(template), data);
+    return await engine.render(parseCached(engine, template), data);
   } catch (err) {
     throw new RenderError(`Could not render ${field}: ${(err as Error).message}`);
   }

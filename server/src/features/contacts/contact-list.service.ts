@@ -57,6 +57,12 @@ export async function getContact(db: Executor, projectId: string, id: string): P
   return contact;
 }
 
+/** The contacts of the project among `ids`, by id, in one query (deleted ones are absent). */
+export async function getContactsByIds(db: Executor, projectId: string, ids: string[]): Promise<Map<string, ContactRow>> {
+  const rows = await q.findContactsByIds(db, projectId, [...new Set(ids)]);
+  return new Map(rows.map((c) => [c.id, c]));
+}
+
 export interface LookupResult {
   found: { email: string; contact: ContactRow }[];
   notFound: string[];

@@ -140,6 +140,12 @@ export async function findContactById(db: Executor, projectId: string, id: strin
 }
 
 /** Reads and locks a contact for the rest of the transaction (PATCH reads, merges, then writes). */
+/** Contacts of the project among `ids` (missing ids are left out). */
+export async function findContactsByIds(db: Executor, projectId: string, ids: string[]): Promise<ContactRow[]> {
+  if (!ids.length) return [];
+  return db.select().from(contacts).where(and(eq(contacts.projectId, projectId), inArray(contacts.id, ids)));
+}
+
 export async function lockContactById(tx: Tx, projectId: string, id: string): Promise<ContactRow | undefined> {
   const [row] = await tx.select().from(contacts).where(and(eq(contacts.projectId, projectId), eq(contacts.id, id))).for('update');
   return row;

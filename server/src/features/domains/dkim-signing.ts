@@ -1,8 +1,7 @@
 import DKIM from 'nodemailer/lib/dkim';
-import type { EmailRow } from '../../db/schema/index.js';
+import type { DomainRow } from '../../db/schema/index.js';
 import type { PipelineDeps } from '../emails/message-pipeline.js';
 import { dkimPrivateKey } from './dkim-keys.js';
-import { findVerifiedSendingDomain } from './domains.service.js';
 
 /**
  * Headers covered by `h=` when present. List-Unsubscribe and List-Unsubscribe-Post must both be
@@ -24,11 +23,10 @@ async function collect(stream: NodeJS.ReadableStream): Promise<Buffer> {
 
 /**
  * DKIM-signs the final message (rsa-sha256, relaxed/relaxed) when its From domain is covered by a
- * VERIFIED sending domain of the email's project: `d=` is that domain, `s=` its selector. Other mail
- * goes out unsigned (when REQUIRE_VERIFIED_DOMAINS allows it to go out at all).
+ * VERIFIED sending domain of the email's project (`domain`, from findVerifiedSendingDomain): `d=` is
+ * that domain, `s=` its selector. Other mail goes out unsigned (when REQUIRE_VERIFIED_DOMAINS allows it).
  */
-export async function signForSender(deps: PipelineDeps, email: EmailRow, raw: Buffer): Promise<Buffer> {
-  const domain = await findVerifiedSendingDomain(deps.db, email.projectId, email.fromEmail);
+export async function signForSender(deps: Pick<PipelineDeps, 'masterKey'>, raw: Buffer, domain: DomainRow | undefined): Promise<Buffer> {
   if (!domain) return raw;
   const signer = new DKIM({
     domainName: domain.domain,

@@ -5,16 +5,16 @@ import type { EmailRow } from '../../db/schema/index.js';
 import { PRIORITY } from '../../jobs/catalog.js';
 import type { JobQueue } from '../../jobs/queue.js';
 import { RenderError } from '../../mail/render.js';
-import { TransportError, type SendResult, type Transport } from '../../mail/transport.js';
+import { TransportError, type Transport } from '../../mail/transport.js';
 import { recordEvents } from '../events/events.service.js';
 import { AppError } from '../../core/errors.js';
-import { findProject } from '../projects/projects.service.js';
 import { campaignHoldReason, finalizeCampaignIfDone } from '../campaigns/campaign-fanout.service.js';
 import { rateClassOf, takeSendToken } from '../campaigns/send-rate.js';
-import { recordHardBounce, suppressionBeforeHandoff } from '../suppressions/delivery-gate.js';
+import { recordHardBounce } from '../suppressions/delivery-gate.js';
+import { deliveryLookups, type DeliveryLookups } from './delivery-lookups.js';
 import { buildOutgoingMessage, type BuiltMessage } from './message-pipeline.js';
-import { claimEmailForSending, findEmailStatus, recordProviderMessageId, settleEmail } from './emails.queries.js';
-import { assertSenderAllowed } from './sender-policy.js';
+import { claimEmailsForSending, listSendingEmailIds, settleEmail, settleSentEmails, type SentOutcome } from './emails.queries.js';
+import { assertSenderCovered } from './sender-policy.js';
 
 export interface DeliveryDeps {
   db: Db;
@@ -32,49 +32,55 @@ const retryPriority = { TRANSACTIONAL: PRIORITY.transactional, WORKFLOW: PRIORIT
 /** A SENDING row older than this is taken to belong to a dead worker (job expiry is 120 s). */
 const STALE_SENDING_SECONDS = 150;
 
-/** The email is SENDING under a lease that has not run out yet; the job must be retried later. */
+/** An email is SENDING under a lease that has not run out yet; the job must be retried later. */
 export class EmailLeasedError extends Error {}
 
-/** Worker entry point for one `email.send` job. Safe to run twice for the same email. */
-export async function deliverEmail(deps: DeliveryDeps, emailId: string): Promise<void> {
-  const email = await claimEmailForSending(deps.db, emailId, STALE_SENDING_SECONDS);
-  if (!email) {
-    // Already settled: nothing to do. Still SENDING: either a live worker has it, or the worker died
-    // and pg-boss expired the job (120 s) before the lease (150 s) ran out. Returning would drop the
-    // email for good in the second case, so fail the job and let pg-boss retry once the lease is stale.
-    if ((await findEmailStatus(deps.db, emailId)) === 'SENDING') {
-      throw new EmailLeasedError(`Email ${emailId} is leased by another delivery; retrying after the lease expires`);
-    }
-    return;
+/**
+ * Worker entry point for a batch of `email.send` jobs (one email each). Safe to run twice for the same
+ * emails. The batch is claimed in one statement, shares its reads (delivery-lookups.ts), and the
+ * emails the transport accepted are settled SENT together in one transaction.
+ */
+export async function deliverEmails(deps: DeliveryDeps, emailIds: string[]): Promise<void> {
+  const ids = [...new Set(emailIds)];
+  const claimed = await claimEmailsForSending(deps.db, ids, STALE_SENDING_SECONDS);
+  const claimedIds = new Set(claimed.map((e) => e.id));
+  // Not claimed: already settled (nothing to do), or still SENDING — a live worker has it, or the
+  // worker died and pg-boss expired the job (120 s) before the lease (150 s) ran out. Returning would
+  // drop the latter for good, so the job fails and pg-boss retries it once the lease is stale.
+  const leased = await listSendingEmailIds(deps.db, ids.filter((id) => !claimedIds.has(id)));
+
+  const lookups = deliveryLookups(deps.db, claimed);
+  const outcomes = await Promise.allSettled(claimed.map((email) => deliverClaimed(deps, lookups, email)));
+  const accepted = outcomes.flatMap((o, i) => (o.status === 'fulfilled' && o.value ? [{ email: claimed[i], outcome: o.value }] : []));
+  await markSent(deps, accepted);
+  // The last campaign email to settle marks its campaign SENT (one read while others are in flight).
+  for (const campaignId of new Set(claimed.map((e) => e.campaignId).filter((id): id is string => !!id))) {
+    await finalizeCampaignIfDone(deps.db, campaignId);
   }
-  await deliverClaimed(deps, email);
-  // The last campaign email to settle marks its campaign SENT (one conditional UPDATE; no-op otherwise).
-  if (email.campaignId) await finalizeCampaignIfDone(deps.db, email.campaignId);
+  // Only infrastructure errors (database down) get here; every email settled its own outcome before.
+  const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (failed) throw failed.reason;
+  if (leased.length) throw new EmailLeasedError(`${leased.length} email(s) leased by another delivery; retrying after the lease expires`);
 }
 
-async function deliverClaimed(deps: DeliveryDeps, email: EmailRow): Promise<void> {
+/** One claimed email up to the transport: what to record as SENT, or null when it settled otherwise. */
+async function deliverClaimed(deps: DeliveryDeps, lookups: DeliveryLookups, email: EmailRow): Promise<SentOutcome | null> {
   // Campaign mail only goes out while its campaign is SENDING (a cancelled one ends "Campaign cancelled").
-  const held = email.campaignId ? await campaignHoldReason(deps.db, email.campaignId) : null;
-  if (held) {
-    await settleEmail(deps.db, email.id, 'FAILED', held);
-    return;
-  }
+  const held = email.campaignId ? await lookups.campaignHold(email.campaignId) : null;
+  if (held) return settleOtherwise(deps, email, 'FAILED', held);
 
-  const project = await findProject(deps.db, email.projectId);
-  if (!project) return; // deleted with its emails
-  const blocked = await suppressionBeforeHandoff(deps.db, email, project);
-  if (blocked) {
-    await settleEmail(deps.db, email.id, 'SUPPRESSED', blocked);
-    return;
-  }
+  const project = await lookups.project(email.projectId);
+  if (!project) return null; // deleted with its emails
+  const blocked = await lookups.suppression(email, project);
+  if (blocked) return settleOtherwise(deps, email, 'SUPPRESSED', blocked);
   let built: BuiltMessage;
   try {
-    await assertSenderAllowed(deps, project, email.fromEmail);
-    built = await buildOutgoingMessage(deps, project, email);
+    const domain = await lookups.sendingDomain(email);
+    assertSenderCovered(deps, project, email.fromEmail, domain);
+    built = await buildOutgoingMessage(deps, project, email, domain);
   } catch (err) {
     const reason = err instanceof RenderError ? err.message : err instanceof AppError ? err.message : `Could not build message: ${(err as Error).message}`;
-    await settleEmail(deps.db, email.id, 'FAILED', reason);
-    return;
+    return settleOtherwise(deps, email, 'FAILED', reason);
   }
 
   try {
@@ -82,10 +88,7 @@ async function deliverClaimed(deps: DeliveryDeps, email: EmailRow): Promise<void
     await takeSendToken(deps.db, deps.send.ratePerSecond, rateClassOf(email.sourceType));
     // A campaign cancelled while this email waited for its token: it must not go out now.
     const late = email.campaignId && deps.send.ratePerSecond ? await campaignHoldReason(deps.db, email.campaignId) : null;
-    if (late) {
-      await settleEmail(deps.db, email.id, 'FAILED', late);
-      return;
-    }
+    if (late) return settleOtherwise(deps, email, 'FAILED', late);
     const result = await deps.transport.send({
       emailId: email.id,
       projectId: email.projectId,
@@ -94,28 +97,36 @@ async function deliverClaimed(deps: DeliveryDeps, email: EmailRow): Promise<void
       envelope: { from: built.envelopeFrom, to: [email.toEmail] },
       raw: built.raw,
     });
-    await markSent(deps, email, result);
+    const via = result.transport ?? deps.transport.name;
+    return { id: email.id, reason: `Accepted by ${via}: ${result.response}`.slice(0, 1000), providerMessageId: result.providerMessageId ?? null, sentAt: new Date() };
   } catch (err) {
     await handleSendFailure(deps, email, err);
+    return null;
   }
 }
 
-async function markSent(deps: DeliveryDeps, email: EmailRow, result: SendResult) {
+async function settleOtherwise(deps: DeliveryDeps, email: EmailRow, status: 'FAILED' | 'SUPPRESSED', reason: string): Promise<null> {
+  await settleEmail(deps.db, email.id, status, reason);
+  return null;
+}
+
+/** SENT and an `email.sent` event for every accepted email of the batch, in one transaction. */
+async function markSent(deps: DeliveryDeps, accepted: { email: EmailRow; outcome: SentOutcome }[]) {
+  if (!accepted.length) return;
   await deps.db.transaction(async (tx) => {
-    const via = result.transport ?? deps.transport.name;
-    const settled = await settleEmail(tx, email.id, 'SENT', `Accepted by ${via}: ${result.response}`.slice(0, 1000));
-    if (!settled) return;
-    // The provider's id is how its later notifications (SES via SNS) find this email.
-    if (result.providerMessageId) await recordProviderMessageId(tx, email.id, result.providerMessageId);
-    await recordEvents(tx, [
-      {
-        projectId: email.projectId,
-        contactId: email.contactId,
-        emailId: email.id,
-        name: 'email.sent',
-        data: { emailId: email.id, messageId: email.messageId, subject: email.subject, from: email.fromEmail, sourceType: email.sourceType },
-      },
-    ]);
+    const settled = await settleSentEmails(tx, accepted.map((a) => a.outcome));
+    await recordEvents(
+      tx,
+      accepted
+        .filter(({ email }) => settled.has(email.id))
+        .map(({ email }) => ({
+          projectId: email.projectId,
+          contactId: email.contactId,
+          emailId: email.id,
+          name: 'email.sent',
+          data: { emailId: email.id, messageId: email.messageId, subject: email.subject, from: email.fromEmail, sourceType: email.sourceType },
+        })),
+    );
   });
 }
 

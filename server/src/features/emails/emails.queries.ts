@@ -1,7 +1,8 @@
 import { and, desc, eq, or, sql, type SQL } from 'drizzle-orm';
 import type { TimePosition } from '../../core/signed-cursor.js';
-import type { Executor } from '../../db/client.js';
+import { queryRows, type Executor } from '../../db/client.js';
 import { emails, inboxMessages, type EmailRow, type EmailStatus } from '../../db/schema/index.js';
+import { uuidArrayLiteral } from '../../db/uuid-array.js';
 
 export type NewEmail = typeof emails.$inferInsert;
 
@@ -51,12 +52,14 @@ export async function listEmailRows(db: Executor, f: EmailListFilter, limit: num
 }
 
 /**
- * Atomically takes an email for delivery. PENDING rows are claimable; a SENDING row is only
- * reclaimed once its lease is stale (its worker died mid-send). The Message-ID is fixed here,
- * before handoff, so a resend after a crash carries the same id and receivers can dedupe.
+ * Atomically takes emails for delivery, in one statement for a whole job batch. PENDING rows are
+ * claimable; a SENDING row is only reclaimed once its lease is stale (its worker died mid-send). The
+ * Message-ID is fixed here, before handoff, so a resend after a crash carries the same id and receivers
+ * can dedupe. Rows settled or leased elsewhere are left out.
  */
-export async function claimEmailForSending(db: Executor, id: string, staleSeconds: number): Promise<EmailRow | undefined> {
-  const [row] = await db
+export async function claimEmailsForSending(db: Executor, ids: string[], staleSeconds: number): Promise<EmailRow[]> {
+  if (!ids.length) return [];
+  return db
     .update(emails)
     .set({
       status: 'SENDING',
@@ -67,7 +70,7 @@ export async function claimEmailForSending(db: Executor, id: string, staleSecond
     })
     .where(
       and(
-        eq(emails.id, id),
+        sql`${emails.id} = any(${uuidArrayLiteral(ids)}::uuid[])`,
         or(
           eq(emails.status, 'PENDING'),
           and(eq(emails.status, 'SENDING'), sql`${emails.sendingAt} < now() - make_interval(secs => ${staleSeconds})`),
@@ -75,12 +78,44 @@ export async function claimEmailForSending(db: Executor, id: string, staleSecond
       ),
     )
     .returning();
-  return row;
 }
 
-export async function findEmailStatus(db: Executor, id: string): Promise<EmailStatus | undefined> {
-  const [row] = await db.select({ status: emails.status }).from(emails).where(eq(emails.id, id));
-  return row?.status;
+/** Which of `ids` are SENDING (leased by a live delivery, or by a dead one whose lease has not run out). */
+export async function listSendingEmailIds(db: Executor, ids: string[]): Promise<string[]> {
+  if (!ids.length) return [];
+  const rows = await db
+    .select({ id: emails.id })
+    .from(emails)
+    .where(and(sql`${emails.id} = any(${uuidArrayLiteral(ids)}::uuid[])`, eq(emails.status, 'SENDING')));
+  return rows.map((r) => r.id);
+}
+
+export interface SentOutcome {
+  id: string;
+  reason: string;
+  /** The transport's own id (SES MessageId), for matching its later notifications. */
+  providerMessageId: string | null;
+  /** When the transport accepted it (the batch settles later, after its slowest email). */
+  sentAt: Date;
+}
+
+/**
+ * SENDING → SENT for a batch of handed-off emails in one statement (only from SENDING, so a late worker
+ * cannot overwrite a newer state). Returns the ids it moved.
+ */
+export async function settleSentEmails(db: Executor, sent: SentOutcome[]): Promise<Set<string>> {
+  if (!sent.length) return new Set();
+  const values = JSON.stringify(sent.map((o) => ({ id: o.id, reason: o.reason, provider_message_id: o.providerMessageId, sent_at: o.sentAt })));
+  const rows = await queryRows<{ id: string }>(
+    db,
+    sql`update emails e
+        set status = 'SENT', status_reason = v.reason, sent_at = v.sent_at, updated_at = now(), attachments = null,
+            provider_message_id = coalesce(v.provider_message_id, e.provider_message_id)
+        from jsonb_to_recordset(${values}::jsonb) as v(id uuid, reason text, provider_message_id text, sent_at timestamptz)
+        where e.id = v.id and e.status = 'SENDING'
+        returning e.id`,
+  );
+  return new Set(rows.map((r) => r.id));
 }
 
 /** Moves a claimed email on; only from SENDING, so a late worker cannot overwrite a newer state. */
@@ -116,11 +151,6 @@ export async function countQueuedEmailsFromDomain(db: Executor, projectId: strin
       ),
     );
   return row?.n ?? 0;
-}
-
-/** The transport's own id for an email it accepted (SES MessageId), for matching its notifications. */
-export async function recordProviderMessageId(db: Executor, id: string, providerMessageId: string): Promise<void> {
-  await db.update(emails).set({ providerMessageId }).where(eq(emails.id, id));
 }
 
 export async function insertInboxMessage(db: Executor, row: typeof inboxMessages.$inferInsert): Promise<void> {

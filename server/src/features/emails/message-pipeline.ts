@@ -1,6 +1,6 @@
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/client.js';
-import type { EmailRow, ProjectRow } from '../../db/schema/index.js';
+import type { DomainRow, EmailRow, ProjectRow } from '../../db/schema/index.js';
 import { composeMessage } from '../../mail/compose.js';
 import { signForSender } from '../domains/dkim-signing.js';
 import { marketingExtras, withFooter } from '../hosted-pages/marketing-extras.js';
@@ -24,11 +24,13 @@ export interface BuiltMessage {
  * Every outgoing message takes the same steps, each owned by its feature:
  * render (emails) → footer and List-Unsubscribe for marketing mail (hosted-pages) → open pixel and
  * signed click links (tracking) → MIME (mail/compose) → DKIM signature (domains) → VERP return path
- * (suppressions). Caller headers override ours case-insensitively.
+ * (suppressions). Caller headers override ours case-insensitively. `domain` is the VERIFIED sending domain
+ * covering the From address (or undefined), looked up once by the caller for signing, VERP and unsubscribe.
  */
-export async function buildOutgoingMessage(deps: PipelineDeps, project: ProjectRow, email: EmailRow): Promise<BuiltMessage> {
+export async function buildOutgoingMessage(deps: PipelineDeps, project: ProjectRow, email: EmailRow, domain: DomainRow | undefined): Promise<BuiltMessage> {
   const content = await renderEmailContent(deps.config.publicUrl, deps.masterKey, email);
-  const extras = await marketingExtras(deps, project, email);
+  const bounceHost = domain?.returnPathHost ?? deps.config.mx?.verpFallbackHost ?? null;
+  const extras = marketingExtras(deps, project, email, bounceHost);
   const html = instrumentHtml(deps, project, email, extras ? withFooter(content.html, extras.footerHtml) : content.html);
   const text = extras ? content.text + extras.footerText : content.text;
   const raw = await composeMessage({
@@ -43,7 +45,7 @@ export async function buildOutgoingMessage(deps: PipelineDeps, project: ProjectR
     headers: mergeHeaders(extras?.headers ?? {}, email.headers ?? {}),
     attachments: email.attachments,
   });
-  return { raw: await signForSender(deps, email, raw), envelopeFrom: await returnPathFor(deps, email) };
+  return { raw: await signForSender(deps, raw, domain), envelopeFrom: returnPathFor(deps, email, bounceHost) };
 }
 
 /** Caller headers replace ours with the same name, whatever its case. */

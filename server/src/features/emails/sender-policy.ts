@@ -1,7 +1,7 @@
 import type { Config } from '../../config.js';
 import { AppError } from '../../core/errors.js';
 import type { Executor } from '../../db/client.js';
-import type { ProjectRow } from '../../db/schema/index.js';
+import type { DomainRow, ProjectRow } from '../../db/schema/index.js';
 import { domainOfAddress, findVerifiedSendingDomain } from '../domains/domains.service.js';
 
 export interface SenderPolicyDeps {
@@ -18,7 +18,17 @@ export interface SenderPolicyDeps {
  */
 export async function assertSenderAllowed(deps: SenderPolicyDeps, project: Pick<ProjectRow, 'id' | 'isSystem'>, fromEmail: string): Promise<void> {
   if (project.isSystem || !deps.config?.domains?.requireVerified) return;
-  if (await findVerifiedSendingDomain(deps.db, project.id, fromEmail)) return;
+  assertSenderCovered(deps, project, fromEmail, await findVerifiedSendingDomain(deps.db, project.id, fromEmail));
+}
+
+/** The same rule with the sending domain already looked up (the worker resolves it once per message). */
+export function assertSenderCovered(
+  deps: Pick<SenderPolicyDeps, 'config'>,
+  project: Pick<ProjectRow, 'isSystem'>,
+  fromEmail: string,
+  verified: DomainRow | undefined,
+): void {
+  if (project.isSystem || !deps.config?.domains?.requireVerified || verified) return;
   const domain = domainOfAddress(fromEmail);
   throw new AppError(
     'DOMAIN_NOT_VERIFIED',

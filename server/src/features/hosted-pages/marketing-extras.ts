@@ -1,7 +1,6 @@
 import { contactToken } from '../../core/contact-token.js';
 import type { EmailRow, ProjectRow } from '../../db/schema/index.js';
 import { contactPageUrls } from '../../mail/render.js';
-import { returnPathHostFor } from '../domains/return-path-host.service.js';
 import type { PipelineDeps } from '../emails/message-pipeline.js';
 import { escapeHtml } from './pages.js';
 import { fill, stringsFor } from './strings.js';
@@ -15,23 +14,17 @@ export interface MarketingExtras {
 /** Where `mailto:` unsubscribes go: the MX listener takes `unsubscribe+<token>@<host>` (features/smtp-ingress). */
 export const UNSUBSCRIBE_PREFIX = 'unsubscribe+';
 
-/**
- * The mailbox host for `mailto:` unsubscribes: the verified sending domain's return-path host (its MX
- * points at our listener), else MX_HOST, else the public URL's host when the listener runs here. Null
- * when nobody would receive the message: then only the HTTPS link is offered.
- */
-async function unsubscribeMailHost(deps: PipelineDeps, email: EmailRow): Promise<string | null> {
-  return (await returnPathHostFor(deps.db, email.projectId, email.fromEmail)) ?? deps.config.mx?.verpFallbackHost ?? null;
-}
-
 const hasHeader = (headers: Record<string, string> | null, name: string) => Object.keys(headers ?? {}).some((k) => k.toLowerCase() === name);
 
 /**
  * List-Unsubscribe headers (RFC 2369 + RFC 8058 one-click), Precedence and the footer for marketing
  * mail (DECISIONS §4); null for transactional mail, which carries none of them. The footer is in the
  * project's language and shows its postal address (CAN-SPAM, mailbox-provider bulk rules).
+ * `mailHost` takes `mailto:` unsubscribes: the verified sending domain's return-path host (its MX points
+ * at our listener), else MX_HOST or the public URL's host when the listener runs here. Null when nobody
+ * would receive the message: then only the HTTPS link is offered.
  */
-export async function marketingExtras(deps: PipelineDeps, project: ProjectRow, email: EmailRow): Promise<MarketingExtras | null> {
+export function marketingExtras(deps: Pick<PipelineDeps, 'config' | 'masterKey'>, project: ProjectRow, email: EmailRow, mailHost: string | null): MarketingExtras | null {
   if (!email.marketing) return null;
   const { unsubscribeUrl, manageUrl } = contactPageUrls(deps.config.publicUrl, deps.masterKey, email.contactId, email.id);
   const headers: Record<string, string> = {
@@ -42,8 +35,7 @@ export async function marketingExtras(deps: PipelineDeps, project: ProjectRow, e
   // A caller who brings either List-Unsubscribe header brings the pair: we never claim one-click for a
   // URL we do not serve, nor leave our URL beside theirs.
   if (!hasHeader(email.headers, 'list-unsubscribe') && !hasHeader(email.headers, 'list-unsubscribe-post')) {
-    const host = await unsubscribeMailHost(deps, email);
-    const mailto = host ? `, <mailto:${UNSUBSCRIBE_PREFIX}${contactToken(deps.masterKey, email.contactId)}@${host}>` : '';
+    const mailto = mailHost ? `, <mailto:${UNSUBSCRIBE_PREFIX}${contactToken(deps.masterKey, email.contactId)}@${mailHost}>` : '';
     headers['List-Unsubscribe'] = `<${unsubscribeUrl}>${mailto}`;
     headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
   }

@@ -1,38 +1,37 @@
-import type { Db, Executor } from '../../db/client.js';
+import type { Executor } from '../../db/client.js';
 import type { ContactRow, EmailRow, ProjectRow } from '../../db/schema/index.js';
-import { getContact } from '../contacts/contact-list.service.js';
-import { findProject } from '../projects/projects.service.js';
+import { getContactsByIds } from '../contacts/contact-list.service.js';
 import { recordBounceEffects } from './bounce.service.js';
-import { describeSuppression, findSuppression } from './suppressions.service.js';
+import { describeSuppression, findSuppressions, normalizeAddress } from './suppressions.service.js';
 
 /**
- * Checked by the worker right before handoff: a reason to end the email as SUPPRESSED instead of
- * sending it (suppression list, unsubscribed or snoozed marketing recipient, paused marketing), or null.
+ * Checked by the worker right before handoff, for a batch of claimed emails of one project: the reason
+ * to end each blocked email as SUPPRESSED instead of sending it (suppression list, unsubscribed or
+ * snoozed marketing recipient, paused marketing), keyed by email id. Two queries for the whole batch.
  * The accept-time check is not enough: the list, the contact and the project change while mail waits.
  */
-export async function suppressionBeforeHandoff(db: Executor, email: EmailRow, project?: ProjectRow): Promise<string | null> {
-  const listed = await findSuppression(db, email.projectId, email.toEmail);
-  if (listed) return describeSuppression(listed);
-  if (!email.marketing) return null;
-
-  const owner = project ?? (await findProject(db as Db, email.projectId));
-  if (owner?.marketingPausedAt) {
-    return `Marketing sends are paused for this project since ${owner.marketingPausedAt.toISOString()}: ${owner.marketingPausedReason ?? 'paused'}`;
+export async function suppressionsBeforeHandoff(db: Executor, project: ProjectRow, batch: EmailRow[]): Promise<Map<string, string>> {
+  const listed = await findSuppressions(db, project.id, batch.map((e) => e.toEmail));
+  const marketing = batch.filter((e) => e.marketing);
+  const contacts = marketing.length && !project.marketingPausedAt ? await getContactsByIds(db, project.id, marketing.map((e) => e.contactId)) : new Map<string, ContactRow>();
+  const reasons = new Map<string, string>();
+  for (const email of batch) {
+    const entry = listed.get(normalizeAddress(email.toEmail));
+    const reason = entry ? describeSuppression(entry) : email.marketing ? marketingBlock(project, contacts.get(email.contactId)) : null;
+    if (reason) reasons.set(email.id, reason);
   }
-  const contact = await findContact(db, email);
+  return reasons;
+}
+
+function marketingBlock(project: ProjectRow, contact: ContactRow | undefined): string | null {
+  if (project.marketingPausedAt) {
+    return `Marketing sends are paused for this project since ${project.marketingPausedAt.toISOString()}: ${project.marketingPausedReason ?? 'paused'}`;
+  }
   if (contact && !contact.subscribed) return `${contact.email} is unsubscribed; marketing mail is not sent to unsubscribed contacts`;
   if (contact?.snoozedUntil && contact.snoozedUntil.getTime() > Date.now()) {
     return `${contact.email} snoozed marketing mail until ${contact.snoozedUntil.toISOString()}`;
   }
   return null;
-}
-
-async function findContact(db: Executor, email: EmailRow): Promise<ContactRow | null> {
-  try {
-    return await getContact(db, email.projectId, email.contactId);
-  } catch {
-    return null; // deleted since: the email row goes with it
-  }
 }
 
 /**
