@@ -1,15 +1,10 @@
-import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
-import type { Executor } from '../../db/client.js';
-import { campaigns, contacts, emails, type CampaignRow, type ContactRow } from '../../db/schema/index.js';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { queryRows, type Executor } from '../../db/client.js';
+import { campaigns, emails, type CampaignRow } from '../../db/schema/index.js';
 
 // SQL of the fan-out and the finalizer. It writes `emails` rows on purpose: materialising a batch of
 // recipients, their jobs and the checkpoint in ONE transaction is what makes a crash lose nothing and
 // duplicate nothing, so the insert cannot go through the emails feature's single-row service.
-
-export type NewCampaignEmail = typeof emails.$inferInsert;
-
-const c = alias(contacts, 'c');
 
 export async function findCampaignById(db: Executor, id: string): Promise<CampaignRow | undefined> {
   const [row] = await db.select().from(campaigns).where(eq(campaigns.id, id));
@@ -22,21 +17,60 @@ export async function lockCampaign(db: Executor, id: string): Promise<CampaignRo
   return row;
 }
 
-/** The next contacts of the audience (`where` is over `contacts c`), in id order after the checkpoint. */
-export async function listFanOutContacts(db: Executor, where: SQL, afterId: string | null, limit: number): Promise<ContactRow[]> {
-  const conds = afterId ? and(where, sql`c.id > ${afterId}`) : where;
-  return db.select().from(c).where(conds).orderBy(asc(c.id)).limit(limit);
+/** What every email of a campaign shares; each recipient adds its contact, address and render data. */
+export interface CampaignEmailShape {
+  projectId: string;
+  campaignId: string;
+  marketing: boolean;
+  fromEmail: string;
+  fromName: string | null;
+  replyTo: string | null;
+  subject: string;
+  body: string | null;
+  templateId: string | null;
 }
 
-/** Inserts a batch; rows whose (campaign, contact) already exists are skipped. Returns the new ids. */
-export async function insertCampaignEmails(db: Executor, rows: NewCampaignEmail[]): Promise<string[]> {
-  if (!rows.length) return [];
-  const inserted = await db
-    .insert(emails)
-    .values(rows)
-    .onConflictDoNothing({ target: [emails.campaignId, emails.contactId], where: sql.raw('campaign_id is not null') })
-    .returning({ id: emails.id });
-  return inserted.map((r) => r.id);
+export interface FanOutBatch {
+  /** Contacts of the audience taken after the checkpoint (inserted or already there). */
+  size: number;
+  /** The new checkpoint: the batch's last contact id, or null for an empty batch. */
+  lastContactId: string | null;
+  /** Email rows this statement created (a replayed batch creates none). */
+  emailIds: string[];
+}
+
+/**
+ * The next `limit` contacts of the audience (`where` is over `contacts c`) after the checkpoint, in id
+ * order, materialised as PENDING email rows in ONE statement inside the database: no contact rows or
+ * 500-row parameter lists travel to the worker and back. Rows whose (campaign, contact) exists are
+ * skipped. The render data is the same snapshot `renderDataFor` (features/contacts) makes for
+ * `/v1/send`: the contact's data between the `plunk_*` defaults and its id, email and subscription.
+ */
+export async function insertFanOutBatch(db: Executor, where: SQL, afterId: string | null, limit: number, e: CampaignEmailShape): Promise<FanOutBatch> {
+  const after = afterId ? sql`and c.id > ${afterId}` : sql``;
+  const rows = await queryRows<{ size: number; last_id: string | null; ids: string[] }>(
+    db,
+    sql`with batch as (
+          select c.id, c.email, c.data, c.subscribed from contacts c where ${where} ${after} order by c.id limit ${limit}
+        ), inserted as (
+          insert into emails (project_id, contact_id, campaign_id, source_type, marketing, to_email, from_email, from_name,
+                              reply_to, subject, body, template_id, render_data, billable_units, status)
+          select ${e.projectId}, b.id, ${e.campaignId}, 'CAMPAIGN', ${e.marketing}, b.email, ${e.fromEmail}, ${e.fromName},
+                 ${e.replyTo}, ${e.subject}, ${e.body}, ${e.templateId},
+                 jsonb_build_object('plunk_id', b.id, 'plunk_email', b.email, 'locale', null)
+                   || coalesce(b.data, '{}'::jsonb)
+                   || jsonb_build_object('id', b.id, 'email', b.email, 'subscribed', b.subscribed),
+                 1, 'PENDING'
+          from batch b
+          on conflict (campaign_id, contact_id) where campaign_id is not null do nothing
+          returning id
+        )
+        select (select count(*)::int from batch) as size,
+               (select id::text from batch order by id desc limit 1) as last_id,
+               (select coalesce(json_agg(id), '[]'::json) from inserted) as ids`,
+  );
+  const row = rows[0];
+  return { size: Number(row.size), lastContactId: row.last_id, emailIds: row.ids };
 }
 
 /** Saves the checkpoint; on the last batch, also reconciles totalRecipients to the rows that exist. */

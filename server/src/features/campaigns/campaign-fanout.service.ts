@@ -1,11 +1,10 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../core/clock.js';
 import type { Db, Executor } from '../../db/client.js';
-import type { CampaignRow, ContactRow, ProjectRow } from '../../db/schema/index.js';
+import type { CampaignRow, ProjectRow } from '../../db/schema/index.js';
 import { PRIORITY } from '../../jobs/catalog.js';
 import type { JobQueue } from '../../jobs/queue.js';
 import { recordActivity } from '../activity/activity.service.js';
-import { renderDataFor } from '../contacts/contacts.service.js';
 import { findProject } from '../projects/projects.service.js';
 import { campaignAudience } from './campaign-audience.js';
 import * as q from './campaign-fanout.queries.js';
@@ -44,25 +43,19 @@ export interface FanOutOptions {
 
 export type FanOutResult = 'continued' | 'done' | 'skipped';
 
-/** The email row for one recipient: the campaign's content, and the same render snapshot as `/v1/send`. */
-function campaignEmailRow(campaign: CampaignRow, project: ProjectRow | undefined, contact: ContactRow): q.NewCampaignEmail {
+/** What the campaign's emails share: its content, and the sender name `/v1/send` would default to. */
+function campaignEmailShape(campaign: CampaignRow, project: ProjectRow | undefined): q.CampaignEmailShape {
   return {
     projectId: campaign.projectId,
-    contactId: contact.id,
     campaignId: campaign.id,
-    sourceType: 'CAMPAIGN',
     marketing: campaign.type === 'MARKETING',
-    toEmail: contact.email,
     fromEmail: campaign.fromEmail,
     fromName: campaign.fromName ?? project?.defaultFromName ?? project?.name ?? null,
     replyTo: campaign.replyTo,
     subject: campaign.subject,
     body: campaign.body,
     templateId: campaign.templateId,
-    renderData: renderDataFor(contact, {}),
-    // Counted against the campaign limit when the send was admitted (billing admitCampaign), not here.
-    billableUnits: 1,
-    status: 'PENDING',
+    // billable_units is 1: counted against the campaign limit when the send was admitted (billing admitCampaign), not here.
   };
 }
 
@@ -76,11 +69,10 @@ export async function runFanOutBatch(deps: FanOutDeps, campaignId: string, after
     const project = await findProject(tx as Db, campaign.projectId);
     // Dynamic audiences are re-evaluated per batch, as of the snapshot (contacts created later never join).
     const where = await campaignAudience(tx, campaign, campaign.snapshotAt);
-    const batch = await q.listFanOutContacts(tx, where, after, batchSize);
-    const inserted = await q.insertCampaignEmails(tx, batch.map((c) => campaignEmailRow(campaign, project, c)));
-    await deps.queue.enqueueMany('email.send', inserted.map((emailId) => ({ emailId })), { tx, priority: PRIORITY.campaign });
-    const done = batch.length < batchSize;
-    const cursor = batch.at(-1)?.id ?? after;
+    const batch = await q.insertFanOutBatch(tx, where, after, batchSize, campaignEmailShape(campaign, project));
+    await deps.queue.enqueueMany('email.send', batch.emailIds.map((emailId) => ({ emailId })), { tx, priority: PRIORITY.campaign });
+    const done = batch.size < batchSize;
+    const cursor = batch.lastContactId ?? after;
     await q.advanceFanOut(tx, campaignId, cursor, done);
     if (done) await deps.queue.enqueue('campaign.finalize', { campaignId }, { tx, startAfterSeconds: 1 });
     else await deps.queue.enqueue('campaign.fan-out', { campaignId, after: cursor }, { tx });
