@@ -99,8 +99,8 @@ describe('with the worker running', () => {
     await waitForStatus(t, id, 'SENT', 30_000);
     expect(received('rate-')).toHaveLength(20);
     const lastSentAt = Math.max(...(await campaignEmails(t, id)).map((e) => e.sentAt!.getTime()));
-    // At most one second's worth (RATE tokens) can be in the bucket when the send starts; every other
-    // token comes at RATE per second. Measured from the request, so a slow first SMTP connection cannot
+    // The bucket holds at most a twentieth of a second's worth when the send starts; every other token comes
+    // at RATE per second (the bound allows a whole second's worth). Measured from the request, so a slow first SMTP connection cannot
     // squeeze the span; a slow machine only makes it longer.
     expect((lastSentAt - requestedAt) / 1000).toBeGreaterThan((20 - RATE) / RATE);
   });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../../test/context.js';
-import { bucketShape, deliveryConcurrency, takeSendToken } from './send-rate.js';
+import { bucketShape, deliveryConcurrency, handoffSlots, takeSendToken } from './send-rate.js';
 import { ensureRateBucket, takeRateTokens } from './send-rate.queries.js';
 
 // The shared token bucket behind SEND_RATE_PER_SECOND, on the real database.
@@ -48,17 +48,36 @@ describe('rate bucket', () => {
 
   it('takeSendToken paces callers to the rate', async () => {
     const started = Date.now();
-    await Promise.all(Array.from({ length: 30 }, (_, i) => takeSendToken(t.deps.db, 20, i % 2 ? 'bulk' : 'priority')));
+    await Promise.all(Array.from({ length: 30 }, async (_, i) => (await takeSendToken(t.deps.db, 20, i % 2 ? 'bulk' : 'priority', 30))()));
     const elapsed = (Date.now() - started) / 1000;
-    // A full bucket of 20 first, then 10 more at 20/s (plus the reserve bulk callers leave alone).
-    expect(elapsed).toBeGreaterThan(0.4);
-    expect(elapsed).toBeLessThan(3);
+    // A bucket of 1 (a twentieth of a second's worth) first, then 29 more at 20/s.
+    expect(elapsed).toBeGreaterThan(1.2);
+    expect(elapsed).toBeLessThan(4);
   });
 
-  it('shapes the bucket and the worker loops from the rate', () => {
+  it('hands out no more tokens than there are free handoff slots', async () => {
+    // 100/s with 3 connections: 10 slots. Of twenty callers whose handoffs do not end, ten get a token.
+    // (A fresh database: each database's process-wide pump keeps the rate it was first asked for.)
+    const other = await createTestContext();
+    try {
+      const granted: number[] = [];
+      const releases = Array.from({ length: 20 }, (_, i) => takeSendToken(other.deps.db, 100, 'bulk', 3).then((release) => (granted.push(i), release)));
+      await new Promise((res) => setTimeout(res, 1_000));
+      expect(granted).toHaveLength(handoffSlots(100, 3));
+      (await Promise.all(releases.slice(0, 10))).forEach((release) => release());
+      await Promise.all(releases);
+      expect(granted).toHaveLength(20);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('shapes the bucket, the handoff slots and the worker loops from the rate', () => {
     expect(bucketShape(1)).toEqual({ burst: 1, reserve: 0 });
-    expect(bucketShape(5)).toEqual({ burst: 5, reserve: 1 });
-    expect(bucketShape(100)).toEqual({ burst: 100, reserve: 20 });
+    expect(bucketShape(5)).toEqual({ burst: 1, reserve: 0 });
+    expect(bucketShape(100)).toEqual({ burst: 5, reserve: 1 });
+    expect(handoffSlots(100, 3)).toBe(10);
+    expect(handoffSlots(20, 5)).toBe(5);
     expect(deliveryConcurrency(10, 0)).toBe(10);
     expect(deliveryConcurrency(10, 5)).toBe(1);
     expect(deliveryConcurrency(10, 1000)).toBe(10);

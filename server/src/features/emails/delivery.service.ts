@@ -9,7 +9,7 @@ import { TransportError, type Transport } from '../../mail/transport.js';
 import { recordEvents } from '../events/events.service.js';
 import { AppError } from '../../core/errors.js';
 import { campaignHoldReason, finalizeCampaignIfDone } from '../campaigns/campaign-fanout.service.js';
-import { rateClassOf, takeSendToken } from '../campaigns/send-rate.js';
+import { rateClassOf, takeSendToken, type ReleaseToken } from '../campaigns/send-rate.js';
 import { recordHardBounce } from '../suppressions/delivery-gate.js';
 import { deliveryLookups, type DeliveryLookups } from './delivery-lookups.js';
 import { buildOutgoingMessage, type BuiltMessage } from './message-pipeline.js';
@@ -83,9 +83,10 @@ async function deliverClaimed(deps: DeliveryDeps, lookups: DeliveryLookups, emai
     return settleOtherwise(deps, email, 'FAILED', reason);
   }
 
+  let release: ReleaseToken | undefined;
   try {
     // Global transport rate, shared by all workers; a database failure here is a temporary failure.
-    await takeSendToken(deps.db, deps.send.ratePerSecond, rateClassOf(email.sourceType));
+    release = await takeSendToken(deps.db, deps.send.ratePerSecond, rateClassOf(email.sourceType), deps.config.mail?.smtpPoolSize);
     // A campaign cancelled while this email waited for its token: it must not go out now.
     const late = email.campaignId && deps.send.ratePerSecond ? await campaignHoldReason(deps.db, email.campaignId) : null;
     if (late) return settleOtherwise(deps, email, 'FAILED', late);
@@ -102,6 +103,8 @@ async function deliverClaimed(deps: DeliveryDeps, lookups: DeliveryLookups, emai
   } catch (err) {
     await handleSendFailure(deps, email, err);
     return null;
+  } finally {
+    release?.();
   }
 }
 
