@@ -73,9 +73,10 @@ async function deliverClaimed(deps: DeliveryDeps, lookups: DeliveryLookups, emai
   if (!project) return null; // deleted with its emails
   const blocked = await lookups.suppression(email, project);
   if (blocked) return settleOtherwise(deps, email, 'SUPPRESSED', blocked);
+  // A database error here is infrastructure (the job retries); only building the message can fail it.
+  const domain = await lookups.sendingDomain(email);
   let built: BuiltMessage;
   try {
-    const domain = await lookups.sendingDomain(email);
     assertSenderCovered(deps, project, email.fromEmail, domain);
     built = await buildOutgoingMessage(deps, project, email, domain);
   } catch (err) {

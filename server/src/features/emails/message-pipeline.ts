@@ -1,5 +1,4 @@
 import type { Config } from '../../config.js';
-import type { Db } from '../../db/client.js';
 import type { DomainRow, EmailRow, ProjectRow } from '../../db/schema/index.js';
 import { composeMessage } from '../../mail/compose.js';
 import { signForSender } from '../domains/dkim-signing.js';
@@ -8,8 +7,8 @@ import { returnPathFor } from '../suppressions/return-path.js';
 import { instrumentHtml } from '../tracking/instrument.js';
 import { renderEmailContent } from './email-content.js';
 
+/** Building a message reads nothing from the database: the caller looks up the sending domain. */
 export interface PipelineDeps {
-  db: Db;
   masterKey: Buffer;
   config: Pick<Config, 'publicUrl'> & Partial<Config>;
 }
