@@ -38,6 +38,8 @@ export interface OpenOptions {
   /** A PGlite snapshot to start from (tests); an in-memory database when no dataDir is given. */
   loadDataDir?: Blob;
   inMemory?: boolean;
+  /** PostgreSQL: how long opening one connection may take (default 5 s). */
+  connectTimeoutMs?: number;
 }
 
 export async function openDatabase(cfg: DatabaseConfig, opts: OpenOptions = {}): Promise<Database> {
@@ -58,9 +60,22 @@ export async function openDatabase(cfg: DatabaseConfig, opts: OpenOptions = {}):
       close: () => pglite.close(),
     };
   }
-  const pool = new pg.Pool({ connectionString: cfg.url, max: cfg.poolSize, connectionTimeoutMillis: 5000 });
-  // An idle client losing its connection (database restart) must not crash the process.
+  // The timeout goes on each connection attempt (a host that does not answer), not on the pool: pg-pool
+  // applies its own connectionTimeoutMillis to waiting for a free connection too, which failed the
+  // queries of a busy worker (hundreds of deliveries on ten connections) after 5 s. A stopped server
+  // refuses at once either way, so requests still get their 503 quickly.
+  const connectTimeoutMs = opts.connectTimeoutMs ?? 5000;
+  class BoundedConnectClient extends pg.Client {
+    constructor(config: pg.ClientConfig) {
+      super({ ...config, connectionTimeoutMillis: connectTimeoutMs });
+    }
+  }
+  const pool = new pg.Pool({ connectionString: cfg.url, max: cfg.poolSize, Client: BoundedConnectClient as never });
+  // A client losing its connection (database restart) must not crash the process. The pool only listens
+  // to idle clients; a checked-out one (a transaction between two statements) would emit an unheard
+  // 'error'. Its next statement fails with the same cause, and the pool drops it on release.
   pool.on('error', () => {});
+  pool.on('connect', (client) => void client.on('error', () => {}));
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   return {
     kind: 'postgres',

@@ -91,8 +91,16 @@ function fromFastifyError(err: FastifyError): AppError | null {
   return null;
 }
 
-function isDatabaseDown(err: Error & { code?: string }): boolean {
-  return ['ECONNREFUSED', 'ECONNRESET', '57P01', '57P03', '08006', '08001'].includes(err.code ?? '') || /Connection terminated|timeout exceeded when trying to connect/i.test(err.message);
+// Connection failures and the server's shutdown/startup refusals (SQLSTATE classes 08 and 57P).
+const DB_DOWN_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
+const DB_DOWN_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (shutting down|starting up)/i;
+
+/** Drizzle wraps driver errors (DrizzleQueryError) and pg-boss rethrows them: look down the `cause` chain. */
+export function isDatabaseDown(err: unknown): boolean {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (DB_DOWN_CODES.has((e as Error & { code?: string }).code ?? '') || DB_DOWN_MESSAGE.test(e.message)) return true;
+  }
+  return false;
 }
 
 /** `htmlFallback` answers browser navigations to client-side routes (the dashboard SPA). */

@@ -30,14 +30,18 @@ export interface JobPayloads {
 export type JobName = keyof JobPayloads;
 
 interface JobDefinition {
-  queue: { expireInSeconds: number; retryLimit: number; retryDelay: number; retryBackoff: boolean };
+  queue: { expireInSeconds: number; heartbeatSeconds?: number; retryLimit: number; retryDelay: number; retryBackoff: boolean; retryDelayMax?: number };
   /** Cron schedule for periodic maintenance jobs (one run per tick across all workers). */
   cron?: string;
 }
 
 export const JOBS: Record<JobName, JobDefinition> = {
   // Retries here only cover crashes and infrastructure errors; SMTP retry policy lives in the email row.
-  'email.send': { queue: { expireInSeconds: 120, retryLimit: 20, retryDelay: 5, retryBackoff: true } },
+  // The heartbeat hands a killed worker's jobs back within about a minute instead of at expiry
+  // (npm run test:faults kills workers mid-campaign). A job whose email is still SENDING under a dead
+  // worker's lease fails and retries; capping the backoff at 30 s sends it again soon after the lease
+  // ends rather than minutes later, and 60 retries still outlast a half-hour database outage.
+  'email.send': { queue: { expireInSeconds: 120, heartbeatSeconds: 30, retryLimit: 60, retryDelay: 5, retryBackoff: true, retryDelayMax: 30 } },
   'idempotency.purge': { queue: { expireInSeconds: 300, retryLimit: 2, retryDelay: 60, retryBackoff: false }, cron: '17 * * * *' },
   // Re-runs resume from the row's `processed`; the handler gives up after JOB_MAX_ATTEMPTS runs.
   'contacts.import': { queue: { expireInSeconds: 1800, retryLimit: 4, retryDelay: 5, retryBackoff: true } },
@@ -61,7 +65,8 @@ export const JOBS: Record<JobName, JobDefinition> = {
   'campaign.finalize': { queue: { expireInSeconds: 300, retryLimit: 2, retryDelay: 5, retryBackoff: false }, cron: '* * * * *' },
   // Each step commits on its own and a step runs at most once, so a retry carries on where the last run
   // stopped. Expiry covers a run of several WEBHOOK steps (10 s each); the poller re-kicks stuck runs.
-  'workflow.run': { queue: { expireInSeconds: 300, retryLimit: 10, retryDelay: 5, retryBackoff: true } },
+  // The heartbeat returns a killed worker's runs within about a minute rather than after the 300 s expiry.
+  'workflow.run': { queue: { expireInSeconds: 300, heartbeatSeconds: 30, retryLimit: 10, retryDelay: 5, retryBackoff: true } },
   // Every 5 minutes: FAILED/SUPPRESSED emails free their units; counters never drift from the rows for long.
   'billing.reconcile': { queue: { expireInSeconds: 600, retryLimit: 1, retryDelay: 60, retryBackoff: false }, cron: '*/5 * * * *' },
 };

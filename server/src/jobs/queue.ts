@@ -28,11 +28,15 @@ export interface JobQueue {
   healthy(): boolean;
 }
 
+// Expired and heartbeat-less jobs are only failed (and retried) by the supervisor's pass; pg-boss' 60 s
+// default would add up to a minute to the recovery of a killed worker's jobs.
+const SUPERVISION = { superviseIntervalSeconds: 15, monitorIntervalSeconds: 15 };
+
 export function createJobQueue(database: Database, log?: Logger): JobQueue {
   const boss = new PgBoss(
     database.kind === 'pglite'
-      ? { db: fromPglite(database.pglite! as never), backend: 'pglite', useListenNotify: true }
-      : { connectionString: database.url!, max: 4, useListenNotify: true },
+      ? { db: fromPglite(database.pglite! as never), backend: 'pglite', useListenNotify: true, ...SUPERVISION }
+      : { connectionString: database.url!, max: 4, useListenNotify: true, ...SUPERVISION },
   );
   let running = false;
   let lastError: Error | null = null;
@@ -46,6 +50,9 @@ export function createJobQueue(database: Database, log?: Logger): JobQueue {
       await boss.start();
       for (const [name, def] of Object.entries(JOBS)) {
         await boss.createQueue(name, { ...def.queue, notify: true } as never);
+        // createQueue leaves an existing queue as it was: apply the catalogue's current settings (retries,
+        // expiry, heartbeat) to databases created by an older version too.
+        await boss.updateQueue(name, def.queue as never);
       }
       running = true;
     },
