@@ -270,7 +270,18 @@ async function measureRaw(scope: Scope, n: number, workers: number, sink: Awaite
   return { seconds: (phase.lastAt! - t0) / 1000, phase, failed: result.failed, firstError: result.firstError, cpu, dkim: phase.sample ? await verifyDkim(phase.sample.raw, dnsAddress) : 'no message' };
 }
 
-function report(opts: CampaignBenchOptions, mw: MwResult, raw: RawResult, before: ReturnType<typeof loadBefore>): boolean {
+/** What run.ts puts into bench/RESULTS.md. */
+export interface CampaignFigures {
+  passed: boolean;
+  verdict: string;
+  recipients: number;
+  mwRate: number;
+  rawRate: number;
+  ratio: number;
+  targetRatio: number;
+}
+
+function report(opts: CampaignBenchOptions, mw: MwResult, raw: RawResult, before: ReturnType<typeof loadBefore>): CampaignFigures {
   const n = opts.recipients;
   const mwRate = n / mw.seconds;
   const rawRate = n / raw.seconds;
@@ -319,11 +330,11 @@ function report(opts: CampaignBenchOptions, mw: MwResult, raw: RawResult, before
   ];
   writeFileSync(RESULTS_MD, lines.filter((l, i, a) => l !== '' || a[i - 1] !== '').join('\n'));
   console.log('\n' + lines.join('\n'));
-  return verdict === 'PASS';
+  return { passed: verdict === 'PASS', verdict, recipients: n, mwRate, rawRate, ratio, targetRatio: TARGET_RATIO };
 }
 
-/** Writes bench/RESULTS-campaign.md; true when the ratio meets the target. */
-export async function runCampaignBench(opts: CampaignBenchOptions): Promise<boolean> {
+/** Writes bench/RESULTS-campaign.md and returns its figures (`passed` when the ratio meets the target). */
+export async function runCampaignBench(opts: CampaignBenchOptions): Promise<CampaignFigures> {
   if (!(opts.recipients > 0) || !(opts.workers >= 1)) throw new Error('--recipients and --workers must be positive numbers');
   const before = loadBefore();
   return scoped(async (scope) => {
@@ -354,7 +365,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   ensurePostgres()
     .then((pgVersion) => runCampaignBench({ recipients: Number(values.recipients), workers: Number(values.workers), pgVersion }))
     .then(
-      (passed) => process.exit(values.check && !passed ? 1 : 0),
+      (figures) => process.exit(values.check && !figures.passed ? 1 : 0),
       (err) => {
         console.error(`bench failed: ${redact(err instanceof Error ? err.message : String(err))}`);
         process.exit(1);

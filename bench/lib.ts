@@ -23,11 +23,21 @@ type Release = { label: string; fn: () => Promise<void> | void };
 
 export class Scope {
   private stack: Release[] = [];
+  private releasing: Promise<void> | null = null;
   defer(label: string, fn: Release['fn']) {
     this.stack.push({ label, fn });
   }
-  async release() {
-    // pop() before running: a signal arriving mid-release must not run an item twice.
+  /**
+   * A second caller (a signal arriving while the scope ends normally) waits for the release under way
+   * instead of starting its own: two loops popping the same stack would run items out of order (a
+   * directory removed while the server using it is still being stopped).
+   */
+  release(): Promise<void> {
+    this.releasing ??= this.drain().finally(() => (this.releasing = null));
+    return this.releasing;
+  }
+  private async drain() {
+    // pop() before running: an item never runs twice.
     for (let item = this.stack.pop(); item; item = this.stack.pop()) {
       try {
         await item.fn();
@@ -52,8 +62,13 @@ export async function scoped<T>(fn: (scope: Scope) => Promise<T>): Promise<T> {
 }
 
 export function releaseEverythingOnSignal() {
+  let cleaning = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, async () => {
+    // `on`, not `once`: Ctrl-C reaches us twice under `npx tsx` (from the terminal and relayed by tsx),
+    // and a second signal without a handler would kill the process half-way through the clean-up.
+    process.on(signal, async () => {
+      if (cleaning) return;
+      cleaning = true;
       console.error(`\n${signal}: cleaning up children, temp dirs and databases...`);
       for (const scope of [...liveScopes].reverse()) await scope.release();
       process.exit(130);
@@ -184,9 +199,11 @@ export async function throwawayDatabase(scope: Scope, purpose: string): Promise<
 // ---------------------------------------------------------------------------------------------
 // Shared by the benchmarks in run.ts, campaign.ts and segment-count.ts.
 
-export const DIST_MAIN_JS = path.join(ROOT, 'server/dist/main.js');
-export const DIST_CLI_JS = path.join(ROOT, 'server/dist/cli.js');
-export const DIST_WORKER_JS = path.join(ROOT, 'server/dist/worker.js');
+// MW_SERVER_DIST points at another build of the server (e.g. one compiled from a clean checkout).
+const DIST = process.env.MW_SERVER_DIST ?? path.join(ROOT, 'server/dist');
+export const DIST_MAIN_JS = path.join(DIST, 'main.js');
+export const DIST_CLI_JS = path.join(DIST, 'cli.js');
+export const DIST_WORKER_JS = path.join(DIST, 'worker.js');
 
 /** Builds server/dist when asked or missing; otherwise says so if server/src moved on since the last build. */
 export function ensureBuilt(force: boolean) {
@@ -256,4 +273,32 @@ export function cpuSecondsOf(pid: number): number | null {
   } catch {
     return null;
   }
+}
+
+/** Resident set size (VmRSS from /proc, Linux) in MiB; null when unavailable. */
+export function rssMiBOf(pid: number): number | null {
+  try {
+    const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Samples a process's RSS every `everyMs` until stop(), which returns the peak in MiB (null if never readable). */
+export function sampleRss(pid: number, everyMs = 100): { stop(): number | null } {
+  let peak: number | null = null;
+  const take = () => {
+    const v = rssMiBOf(pid);
+    if (v !== null && (peak === null || v > peak)) peak = v;
+  };
+  take();
+  const timer = setInterval(take, everyMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      take();
+      return peak;
+    },
+  };
 }

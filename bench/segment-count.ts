@@ -129,7 +129,15 @@ interface CaseResult {
   plan: string;
 }
 
-export async function runSegmentBench(opts: SegmentBenchOptions): Promise<boolean> {
+/** What run.ts puts into bench/RESULTS.md. */
+export interface SegmentFigures {
+  passed: boolean;
+  slowestMs: number;
+  targetMs: number;
+  contacts: number;
+}
+
+export async function runSegmentBench(opts: SegmentBenchOptions): Promise<SegmentFigures> {
   if (!(opts.contacts > 0) || !(opts.events >= 0) || !(opts.runs >= 1)) throw new Error('--contacts, --events and --runs must be positive numbers');
   const before = loadBefore();
   return scoped(async (scope) => {
@@ -173,7 +181,7 @@ export async function runSegmentBench(opts: SegmentBenchOptions): Promise<boolea
   });
 }
 
-function report(opts: SegmentBenchOptions, seeded: Awaited<ReturnType<typeof seed>>, results: CaseResult[], saved: { createMs: number; refresh: number[] }, ssd: { ms: number[]; plan: string }, before: ReturnType<typeof loadBefore>): boolean {
+function report(opts: SegmentBenchOptions, seeded: Awaited<ReturnType<typeof seed>>, results: CaseResult[], saved: { createMs: number; refresh: number[] }, ssd: { ms: number[]; plan: string }, before: ReturnType<typeof loadBefore>): SegmentFigures {
   const main = results.find((r) => r.target)!;
   const worst = Math.max(main.coldMs, median(main.warm), median(main.previewMs), saved.createMs, median(saved.refresh));
   const verdict = worst < TARGET_MS ? 'PASS' : 'FAIL';
@@ -214,7 +222,7 @@ function report(opts: SegmentBenchOptions, seeded: Awaited<ReturnType<typeof see
   ];
   writeFileSync(RESULTS_MD, lines.join('\n'));
   console.log('\n' + lines.slice(0, 16).join('\n'));
-  return verdict === 'PASS';
+  return { passed: verdict === 'PASS', slowestMs: worst, targetMs: TARGET_MS, contacts: opts.contacts };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
@@ -231,7 +239,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   ensurePostgres()
     .then((pgVersion) => runSegmentBench({ contacts, events: values.events ? Number(values.events) : contacts * 2, runs: Number(values.runs), pgVersion }))
     .then(
-      (passed) => process.exit(values.check && !passed ? 1 : 0),
+      (figures) => process.exit(values.check && !figures.passed ? 1 : 0),
       (err) => {
         console.error(`bench failed: ${redact(err instanceof Error ? err.message : String(err))}`);
         process.exit(1);

@@ -1,14 +1,37 @@
+export interface TickBatcherOptions {
+  /**
+   * At most this many batches run at once (default: no limit). Calls arriving while the limit is
+   * reached wait and go together in the next batch, which starts as soon as one finishes: group
+   * commit. A busy database then gets fewer, larger statements instead of a queue of small ones,
+   * and an idle one still sees each call on the next turn of the event loop.
+   */
+  maxInFlight?: number;
+}
+
 /**
  * Collects calls made during one event-loop turn and runs them together. Every caller in a batch
  * arrived before the batch runs, so each sees the world as of after its arrival (no staleness, unlike
  * a cache); under load one round trip serves many concurrent requests.
  */
-export function createTickBatcher<I, R>(run: (items: I[]) => Promise<(R | Error)[]>): (item: I) => Promise<R> {
+export function createTickBatcher<I, R>(run: (items: I[]) => Promise<(R | Error)[]>, opts: TickBatcherOptions = {}): (item: I) => Promise<R> {
+  const maxInFlight = opts.maxInFlight ?? Infinity;
   let pending: { item: I; resolve: (r: R) => void; reject: (e: unknown) => void }[] | null = null;
+  let scheduled = false;
+  let inFlight = 0;
+
+  function schedule() {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(() => void flush());
+  }
 
   async function flush() {
-    const batch = pending!;
+    scheduled = false;
+    // At the limit, the batch that finishes next schedules the flush of what is waiting.
+    if (!pending || inFlight >= maxInFlight) return;
+    const batch = pending;
     pending = null;
+    inFlight++;
     try {
       const results = await run(batch.map((p) => p.item));
       // A runner may fail single items (an Error in their slot) without failing the rest.
@@ -19,15 +42,15 @@ export function createTickBatcher<I, R>(run: (items: I[]) => Promise<(R | Error)
       });
     } catch (err) {
       for (const p of batch) p.reject(err);
+    } finally {
+      inFlight--;
+      if (pending) schedule();
     }
   }
 
   return (item) =>
     new Promise<R>((resolve, reject) => {
-      if (!pending) {
-        pending = [];
-        setImmediate(() => void flush());
-      }
-      pending.push({ item, resolve, reject });
+      (pending ??= []).push({ item, resolve, reject });
+      schedule();
     });
 }

@@ -3,11 +3,11 @@ import type { Db } from '../../db/client.js';
 import type { EmailAttachment, ProjectRow, TemplateRow } from '../../db/schema/index.js';
 import { PRIORITY } from '../../jobs/catalog.js';
 import type { JobQueue } from '../../jobs/queue.js';
-import { recordActivity, type ProjectActionContext } from '../activity/activity.service.js';
+import { recordActivity, type ActivityInput, type ProjectActionContext } from '../activity/activity.service.js';
 import { billableUnitsFor } from '../billing/billing-period.js';
 import { assertWithinLimit } from '../billing/billing-meter.service.js';
 import { renderDataFor, upsertContact } from '../contacts/contacts.service.js';
-import { recordContactUpsertEffects } from '../events/events.service.js';
+import { contactUpsertEffects, recordContactUpsertEffects } from '../events/events.service.js';
 import { describeSuppression, findSuppression, findSuppressions } from '../suppressions/suppressions.service.js';
 import { getTemplate } from '../templates/templates.service.js';
 import type { SendBody } from './emails.schemas.js';
@@ -80,6 +80,8 @@ export async function acceptSend(deps: SendDeps, ctx: ProjectActionContext & { p
 
   return deps.db.transaction(async (tx) => {
     const accepted: { contact: { id: string; email: string }; email: string }[] = [];
+    // Contact audit rows wait for the email ones: all go in one insert at the end.
+    const contactAudit: ActivityInput[] = [];
     // A suppressed recipient still gets its email row (SUPPRESSED, with the reason) but no delivery job.
     const suppressed = await findSuppressions(tx, ctx.projectId, recipients.map((r) => r.email));
     const suppressedIds = new Set<string>();
@@ -92,7 +94,7 @@ export async function acceptSend(deps: SendDeps, ctx: ProjectActionContext & { p
         subscribed: body.subscribed,
         subscribedWhenNew: false,
       });
-      await recordContactUpsertEffects(tx, ctx, result);
+      contactAudit.push(...(await contactUpsertEffects(tx, ctx, result)));
       const { contact } = result;
       assertMayReceive(template, contact);
       const listed = suppressed.get(contact.email.toLowerCase());
@@ -124,9 +126,9 @@ export async function acceptSend(deps: SendDeps, ctx: ProjectActionContext & { p
     }
     // Last, so the counter row (a project-wide lock when there is a limit) is held only until commit.
     await assertWithinLimit(tx, ctx, 'transactional', (accepted.length - suppressedIds.size) * billableUnitsFor(attachments));
-    await recordActivity(
-      tx,
-      accepted.map((a) => ({
+    await recordActivity(tx, [
+      ...contactAudit,
+      ...accepted.map((a) => ({
         projectId: ctx.projectId,
         actor: ctx.actor,
         requestId: ctx.requestId,
@@ -135,7 +137,7 @@ export async function acceptSend(deps: SendDeps, ctx: ProjectActionContext & { p
         summary: `Email "${content.subject.slice(0, 120)}" ${suppressedIds.has(a.email) ? 'not sent (suppressed)' : 'queued'} to ${a.contact.email}`,
         metadata: { emailId: a.email, contactId: a.contact.id, ...(template ? { templateId: template.id } : {}) },
       })),
-    );
+    ]);
     return { emails: accepted, timestamp: new Date().toISOString() };
   });
 }

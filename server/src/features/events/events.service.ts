@@ -15,6 +15,14 @@ export async function recordEvents(tx: Tx | Db, rows: NewEvent[]) {
 
 /** Events and audit rows that follow a contact upsert: creation, data change, subscription flip. */
 export async function recordContactUpsertEffects(tx: Tx, ctx: ProjectActionContext, result: UpsertContactResult, emailId?: string) {
+  await recordActivity(tx, await contactUpsertEffects(tx, ctx, result, emailId));
+}
+
+/**
+ * Like recordContactUpsertEffects, but hands the audit rows back so the caller can write them with
+ * its own in one insert (one round trip fewer per request on the send path).
+ */
+export async function contactUpsertEffects(tx: Tx, ctx: ProjectActionContext, result: UpsertContactResult, emailId?: string): Promise<ActivityInput[]> {
   const { contact } = result;
   const audit: ActivityInput[] = [];
   const base = { projectId: ctx.projectId, actor: ctx.actor, requestId: ctx.requestId, ip: ctx.ip };
@@ -29,7 +37,7 @@ export async function recordContactUpsertEffects(tx: Tx, ctx: ProjectActionConte
     ]);
     audit.push({ ...base, type: `contact.${result.subscriptionChange}`, summary: `Contact ${contact.email} ${result.subscriptionChange}`, metadata: { contactId: contact.id } });
   }
-  await recordActivity(tx, audit);
+  return audit;
 }
 
 export interface TrackInput {

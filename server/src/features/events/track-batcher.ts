@@ -3,17 +3,25 @@ import type { Database } from '../../db/client.js';
 import { trackBatchStatement, type TrackedRow, type TrackInputRow } from './track.queries.js';
 
 const MAX_BATCH = 200;
+/**
+ * Batches of one process in flight at once. Fewer than the pool's connections: while they run, new
+ * requests pile up into the next batch (group commit), so a busy database gets fewer, larger
+ * statements, and connections stay free for key lookups and everything else. PGlite runs one query
+ * at a time, so a second batch in flight would only wait there.
+ */
+const maxInFlight = (database: Database) => (database.kind === 'pglite' ? 1 : 4);
 const batchers = new WeakMap<Database, (row: TrackInputRow) => Promise<TrackedRow>>();
 
 /**
- * Concurrent /v1/track requests share statements: each turn of the event loop, the pending
- * requests are split into batches in which every contact appears once (a statement cannot upsert
- * the same row twice) and run one after another. A 200 still means the request's rows are stored.
+ * Concurrent /v1/track requests share statements: each turn of the event loop (or, when the
+ * in-flight limit is reached, as soon as a batch finishes), the pending requests are split into
+ * batches in which every contact appears once (a statement cannot upsert the same row twice) and
+ * run one after another. A 200 still means the request's rows are stored.
  */
 export function trackThroughBatch(database: Database, row: TrackInputRow): Promise<TrackedRow> {
   let submit = batchers.get(database);
   if (!submit) {
-    submit = createTickBatcher((rows: TrackInputRow[]) => runInDistinctBatches(database, rows));
+    submit = createTickBatcher((rows: TrackInputRow[]) => runInDistinctBatches(database, rows), { maxInFlight: maxInFlight(database) });
     batchers.set(database, submit);
   }
   return submit(row);

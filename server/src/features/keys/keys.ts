@@ -11,10 +11,17 @@ const BODY_LEN = 43;
 const CHECK_LEN = 6;
 const KEY_RE = /^(pk|sk)_([0-9A-Za-z]{43})([0-9A-Za-z]{6})$/;
 
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/** base62 of the CRC32, 6 digits. Plain number arithmetic (a CRC fits): this runs on every API request. */
 function checksum(prefixAndBody: string): string {
-  const buf = Buffer.alloc(4);
-  buf.writeUInt32BE(crc32(prefixAndBody) >>> 0);
-  return base62(buf, CHECK_LEN);
+  let n = crc32(prefixAndBody) >>> 0;
+  let out = '';
+  for (let i = 0; i < CHECK_LEN; i++) {
+    out = BASE62[n % 62] + out;
+    n = Math.floor(n / 62);
+  }
+  return out;
 }
 
 export function generateKey(kind: KeyKind): string {

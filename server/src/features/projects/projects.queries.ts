@@ -1,4 +1,4 @@
-import { eq, inArray, or, sql } from 'drizzle-orm';
+import { eq, or, sql } from 'drizzle-orm';
 import { createTickBatcher } from '../../core/tick-batcher.js';
 import type { Db, Executor } from '../../db/client.js';
 import { apiRequests, projects, type ProjectRow } from '../../db/schema/index.js';
@@ -46,11 +46,28 @@ export function findProjectByKeyHash(db: Db, kind: 'public' | 'secret', hash: Bu
   return lookup({ kind, hash: hex(hash) });
 }
 
+// Built once per database and run as a named prepared statement: this runs for every API request.
+const keyLookupStatements = new WeakMap<Db, ReturnType<typeof prepareKeyLookup>>();
+
+function prepareKeyLookup(db: Db) {
+  return db
+    .select()
+    .from(projects)
+    .where(
+      or(
+        sql`${projects.publicKeyHash} = any(${sql.placeholder('pub')}::text[])`,
+        sql`${projects.secretKeyHash} = any(${sql.placeholder('sec')}::text[])`,
+      ),
+    )
+    .prepare('mailwright_project_by_key_hashes_v1');
+}
+
 async function lookupKeyHashes(db: Db, batch: KeyLookup[]): Promise<(ProjectRow | undefined)[]> {
+  let statement = keyLookupStatements.get(db);
+  if (!statement) keyLookupStatements.set(db, (statement = prepareKeyLookup(db)));
   const pub = batch.filter((b) => b.kind === 'public').map((b) => b.hash);
   const sec = batch.filter((b) => b.kind === 'secret').map((b) => b.hash);
-  const conditions = [pub.length ? inArray(projects.publicKeyHash, pub) : undefined, sec.length ? inArray(projects.secretKeyHash, sec) : undefined];
-  const rows = await db.select().from(projects).where(or(...conditions.filter((c) => c !== undefined)));
+  const rows = await statement.execute({ pub, sec });
   return batch.map((b) => rows.find((r) => (b.kind === 'public' ? r.publicKeyHash : r.secretKeyHash) === b.hash));
 }
 

@@ -1,6 +1,6 @@
 import { isUuid } from '../../core/ids.js';
 import { AppError, notFound } from '../../core/errors.js';
-import { safeEqual, sha256 } from '../../core/crypto.js';
+import { safeEqual } from '../../core/crypto.js';
 import type { Db } from '../../db/client.js';
 import type { ProjectRow } from '../../db/schema/index.js';
 import { recordActivity, type ActionContext } from '../activity/activity.service.js';
@@ -112,7 +112,7 @@ export async function authenticateKey(deps: Pick<ProjectDeps, 'db'>, token: stri
   if (!parsed || !allowed.includes(parsed.kind)) throw invalidKey(allowed);
   const project = await q.findProjectByKeyHash(deps.db, parsed.kind, parsed.hash);
   const storedHash = project && (parsed.kind === 'public' ? project.publicKeyHash : project.secretKeyHash);
-  if (!project || !storedHash || !safeEqual(Buffer.from(storedHash, 'hex'), sha256(token))) throw invalidKey(allowed);
+  if (!project || !storedHash || !safeEqual(Buffer.from(storedHash, 'hex'), parsed.hash)) throw invalidKey(allowed);
   return { project, kind: parsed.kind };
 }
 
