@@ -1,2 +1,23 @@
-// Placeholder: the typed SDK is generated from the OpenAPI document in a later issue.
-export const SDK_VERSION = '0.0.0';
+export { Mailwright } from './client.js';
+export type { CsvInput, RequestInit, UntypedRequestInit } from './client.js';
+export { newIdempotencyKey } from './http.js';
+export type { ClientOptions } from './http.js';
+export type { Method } from './method.js';
+export { OPERATIONS } from './schema.js';
+export type * from './schema.js';
+export type {
+  ApiResult,
+  Body,
+  CallOptions,
+  ClientErrorCode,
+  FieldError,
+  MailwrightError,
+  OperationKey,
+  PathArgs,
+  Query,
+  Response,
+  Result,
+  ServerErrorCode,
+} from './types.js';
+
+export const SDK_VERSION = '0.1.0';
