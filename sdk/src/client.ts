@@ -1,6 +1,6 @@
 import { createTransport, type ClientOptions, type Transport } from './http.js';
 import { bindMethod, fillPath, tag } from './method.js';
-import type { Operations } from './schema.js';
+import type { Operations } from './schema/index.js';
 import type { ApiResult, CallOptions, OperationKey, Response } from './types.js';
 
 type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

@@ -3,8 +3,8 @@ export type { CsvInput, RequestInit, UntypedRequestInit } from './client.js';
 export { newIdempotencyKey } from './http.js';
 export type { ClientOptions } from './http.js';
 export type { Method } from './method.js';
-export { OPERATIONS } from './schema.js';
-export type * from './schema.js';
+export { OPERATIONS } from './schema/index.js';
+export type * from './schema/index.js';
 export type {
   ApiResult,
   Body,

@@ -1,4 +1,4 @@
-import { OPERATIONS } from './schema.js';
+import { OPERATIONS } from './schema/index.js';
 import type { Transport } from './http.js';
 import type { ApiResult, Body, CallOptions, OperationKey, PathArgs, Query, Result } from './types.js';
 

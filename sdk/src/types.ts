@@ -1,4 +1,4 @@
-import type { Operations } from './schema.js';
+import type { Operations } from './schema/index.js';
 
 /** Codes the server sends (its closed `ErrorCode` set). */
 export type ServerErrorCode =

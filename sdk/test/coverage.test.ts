@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { expect, it } from 'vitest';
-import { generate, OPENAPI_PATH, SCHEMA_PATH } from '../scripts/generate.js';
+import { generate, OPENAPI_PATH, SCHEMA_DIR } from '../scripts/generate.js';
 import { Mailwright, OPERATIONS } from '../src/index.js';
 
 // Static checks: the generated types match openapi.json, every key-authenticated operation has a
@@ -19,8 +19,10 @@ function namedOperations(node: unknown, path: string[] = [], found = new Map<str
   return found;
 }
 
-it('src/schema.ts is what scripts/generate.ts makes of openapi.json (run `npm run generate -w sdk`)', () => {
-  expect(readFileSync(SCHEMA_PATH, 'utf8')).toBe(generate(doc));
+it('src/schema/ is what scripts/generate.ts makes of openapi.json (run `npm run generate -w sdk`)', () => {
+  const files = generate(doc);
+  expect(readdirSync(SCHEMA_DIR).sort()).toEqual([...files.keys()].sort());
+  for (const [name, text] of files) expect(readFileSync(SCHEMA_DIR + name, 'utf8'), name).toBe(text);
 });
 
 it('every key-authenticated operation in openapi.json has a named method', () => {
