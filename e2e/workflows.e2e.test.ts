@@ -257,6 +257,7 @@ describe('workflows', () => {
     await one.waitFor();
     await audit('workflow-cancel-dialog');
     await one.getByRole('button', { name: 'Yes, cancel the run' }).click();
+    await page.getByText('Run of trial1@example.com cancelled.').waitFor();
     await expect.poll(() => table.getByRole('row').filter({ hasText: 'trial1@example.com' }).getByTestId('execution-status').textContent()).toBe('Cancelled');
 
     await page.getByRole('button', { name: 'Cancel all active runs' }).click();

@@ -38,9 +38,14 @@ export function ExecutionsTab({ projectId, workflow }: { projectId: string; work
   };
   const cancel = useMutation({
     mutationFn: async (target: Execution | 'all') =>
-      target === 'all' ? (await cancelAllExecutions(projectId, workflow.id)).cancelled : (await cancelExecution(projectId, workflow.id, target.id), 1),
-    onSuccess: (n) => {
-      toast.show(`${formatNumber(n)} run${n === 1 ? '' : 's'} cancelled.`);
+      target === 'all' ? (await cancelAllExecutions(projectId, workflow.id)).cancelled : (await cancelExecution(projectId, workflow.id, target.id), target),
+    onSuccess: (result) => {
+      // A single cancel names its contact, so two cancels in a row never read as the same message.
+      toast.show(
+        typeof result === 'number'
+          ? `${formatNumber(result)} run${result === 1 ? '' : 's'} cancelled.`
+          : `Run of ${result.contact?.email ?? result.contactId} cancelled.`,
+      );
       setCancelling(null);
       refresh();
     },
