@@ -3,10 +3,24 @@ import type { TimePosition } from '../../core/signed-cursor.js';
 import { queryRows, type Executor } from '../../db/client.js';
 import { activities, users, type ActorType } from '../../db/schema/index.js';
 
-export type NewActivity = typeof activities.$inferInsert;
+export interface NewActivity {
+  projectId: string;
+  type: string;
+  actorType: ActorType;
+  actorId: string | null;
+  summary: string;
+  requestId: string | null;
+  ip: string | null;
+  metadata: Record<string, unknown> | null;
+}
 
+/** One parameter whatever the number of rows: the send and track paths write dozens at once. */
 export async function insertActivities(db: Executor, rows: NewActivity[]): Promise<void> {
-  if (rows.length) await db.insert(activities).values(rows);
+  if (!rows.length) return;
+  await db.execute(sql`insert into activities (project_id, type, actor_type, actor_id, summary, request_id, ip, metadata)
+    select "projectId", type, "actorType", "actorId", summary, "requestId", ip, metadata
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x("projectId" uuid, type text, "actorType" text, "actorId" text,
+      summary text, "requestId" text, ip text, metadata jsonb)`);
 }
 
 export interface ActivityFilter {

@@ -26,17 +26,31 @@ interface UpsertRow {
   had_prev: boolean;
 }
 
-/** Create-or-merge in one statement; reports the state before so callers can see what changed. */
-export async function upsertContactRow(db: Executor, params: ContactUpsertParams): Promise<UpsertedContact> {
-  const [row] = await queryRows<UpsertRow>(
+/**
+ * Create-or-merge of many contacts in one statement, results in input order; each reports its state
+ * before, so callers can see what changed. Each (project, email) may appear once: a statement cannot
+ * upsert the same row twice.
+ */
+export async function upsertContactRows(db: Executor, list: ContactUpsertParams[]): Promise<UpsertedContact[]> {
+  if (!list.length) return [];
+  const rows = await queryRows<UpsertRow & { n: number }>(
     db,
     toDrizzleSql(
       `with i as (select * from jsonb_to_recordset(:rows::jsonb) as x(${UPSERT_INPUT_COLUMNS})), ${CONTACTS_UPSERT_CTES}
-       select up.*, prev.subscribed as prev_subscribed, prev.data as prev_data, prev.id is not null as had_prev
-       from up left join prev on prev.id = up.id`,
-      { rows: JSON.stringify([upsertInputRow(params, 0)]) },
+       select i.n, up.*, prev.subscribed as prev_subscribed, prev.data as prev_data, prev.id is not null as had_prev
+       from up join i on i.pid = up.project_id and i.email = up.email left join prev on prev.id = up.id`,
+      { rows: JSON.stringify(list.map((p, n) => upsertInputRow(p, n))) },
     ),
   );
+  const byN = new Map(rows.map((r) => [r.n, r]));
+  return list.map((_, n) => {
+    const row = byN.get(n);
+    if (!row) throw new Error('contact upsert returned no row for an input');
+    return toUpserted(row);
+  });
+}
+
+function toUpserted(row: UpsertRow): UpsertedContact {
   return {
     contact: {
       id: row.id,

@@ -3,7 +3,7 @@ import type { Executor } from '../../db/client.js';
 import type { ContactUpsertParams } from '../../db/contact-upsert.js';
 import type { ContactRow } from '../../db/schema/index.js';
 import { normalizeEmail, splitIncomingData, toSetAndUnset, type ContactData } from './contact-data.js';
-import { upsertContactRow } from './contacts.queries.js';
+import { upsertContactRows, type UpsertedContact } from './contacts.queries.js';
 
 export interface UpsertContactInput {
   projectId: string;
@@ -29,7 +29,12 @@ export interface UpsertContactResult {
 }
 
 /** Validates and splits request data into the upsert statement's parameters (throws on bad data). */
-export function prepareContactUpsert(input: UpsertContactInput): { params: ContactUpsertParams; temporaryData: Record<string, unknown> } {
+export interface PreparedContactUpsert {
+  params: ContactUpsertParams;
+  temporaryData: Record<string, unknown>;
+}
+
+export function prepareContactUpsert(input: UpsertContactInput): PreparedContactUpsert {
   const { persistent, temporary } = splitIncomingData(input.data, input.dataField);
   return {
     params: {
@@ -45,8 +50,32 @@ export function prepareContactUpsert(input: UpsertContactInput): { params: Conta
 
 /** Create-or-merge by normalised email, in one statement (inside the caller's transaction if any). */
 export async function upsertContact(db: Executor, input: UpsertContactInput): Promise<UpsertContactResult> {
-  const { params, temporaryData } = prepareContactUpsert(input);
-  const { contact, created, previous } = await upsertContactRow(db, params);
+  return (await upsertPreparedContacts(db, [prepareContactUpsert(input)]))[0];
+}
+
+/**
+ * Many prepared upserts with as few statements as possible, results in input order. A contact named
+ * twice is upserted twice, in order (the second sees the first's data), so the inputs go in rounds
+ * in which each contact appears once: usually one round, one statement.
+ */
+export async function upsertPreparedContacts(db: Executor, list: PreparedContactUpsert[]): Promise<UpsertContactResult[]> {
+  const rounds: { index: number; params: ContactUpsertParams }[][] = [];
+  const seen = new Map<string, number>();
+  list.forEach(({ params }, index) => {
+    const key = `${params.projectId}\n${params.email}`;
+    const round = seen.get(key) ?? 0;
+    seen.set(key, round + 1);
+    (rounds[round] ??= []).push({ index, params });
+  });
+  const results: UpsertContactResult[] = new Array(list.length);
+  for (const round of rounds) {
+    const rows = await upsertContactRows(db, round.map((r) => r.params));
+    round.forEach((r, i) => (results[r.index] = toUpsertResult(rows[i], list[r.index].temporaryData)));
+  }
+  return results;
+}
+
+function toUpsertResult({ contact, created, previous }: UpsertedContact, temporaryData: Record<string, unknown>): UpsertContactResult {
   const dataChanged = !!previous && !isDeepStrictEqual(previous.data, contact.data);
   const flipped = !!previous && previous.subscribed !== contact.subscribed;
   return {

@@ -1,7 +1,7 @@
 import { and, desc, eq, or, sql, type SQL } from 'drizzle-orm';
 import type { TimePosition } from '../../core/signed-cursor.js';
 import { queryRows, type Executor } from '../../db/client.js';
-import { emails, inboxMessages, type EmailRow, type EmailStatus } from '../../db/schema/index.js';
+import { emails, inboxMessages, type EmailAttachment, type EmailRow, type EmailStatus } from '../../db/schema/index.js';
 import { uuidArrayLiteral } from '../../db/uuid-array.js';
 
 export type NewEmail = typeof emails.$inferInsert;
@@ -9,6 +9,44 @@ export type NewEmail = typeof emails.$inferInsert;
 export async function insertEmail(db: Executor, row: NewEmail): Promise<EmailRow> {
   const [email] = await db.insert(emails).values(row).returning();
   return email;
+}
+
+/** An email accepted by /v1/send, its id chosen by the caller. */
+export interface AcceptedEmail {
+  id: string;
+  projectId: string;
+  contactId: string;
+  marketing: boolean;
+  trackingOverride: boolean | null;
+  toEmail: string;
+  toName: string | null;
+  fromEmail: string;
+  fromName: string | null;
+  replyTo: string | null;
+  subject: string;
+  body: string;
+  headers: Record<string, string> | null;
+  templateId: string | null;
+  attachments: EmailAttachment[] | null;
+  billableUnits: number;
+  renderData: Record<string, unknown>;
+  requestId: string | null;
+  /** PENDING unless SUPPRESSED (with its reason). */
+  status: 'PENDING' | 'SUPPRESSED';
+  statusReason: string | null;
+}
+
+/** Many transactional emails in one statement with one parameter (no per-value SQL building). */
+export async function insertAcceptedEmails(db: Executor, rows: AcceptedEmail[]): Promise<void> {
+  if (!rows.length) return;
+  await db.execute(sql`insert into emails (id, project_id, contact_id, source_type, marketing, tracking_override, to_email, to_name,
+      from_email, from_name, reply_to, subject, body, headers, template_id, attachments, billable_units, render_data, request_id, status, status_reason)
+    select id, "projectId", "contactId", 'TRANSACTIONAL', marketing, "trackingOverride", "toEmail", "toName",
+      "fromEmail", "fromName", "replyTo", subject, body, headers, "templateId", attachments, "billableUnits", "renderData", "requestId", status, "statusReason"
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(id uuid, "projectId" uuid, "contactId" uuid, marketing boolean,
+      "trackingOverride" boolean, "toEmail" text, "toName" text, "fromEmail" text, "fromName" text, "replyTo" text, subject text,
+      body text, headers jsonb, "templateId" uuid, attachments jsonb, "billableUnits" int, "renderData" jsonb, "requestId" text,
+      status text, "statusReason" text)`);
 }
 
 export async function findEmail(db: Executor, projectId: string, id: string): Promise<EmailRow | undefined> {

@@ -6,6 +6,7 @@ import { runIdempotent } from '../idempotency/idempotency.service.js';
 import type { AppDeps } from '../../container.js';
 import { emailIdParams, emailPage, listEmailsQuery, sendBody, sendResponse } from './emails.schemas.js';
 import { getEmail, getInboxMessage, listEmails, listInbox } from './emails.service.js';
+import { acceptSendThroughBatch } from './send-batcher.js';
 import { acceptSend } from './send.service.js';
 
 export const emailRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app) => {
@@ -15,7 +16,10 @@ export const emailRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app)
 
   app.post('/v1/send', { onRequest: secretKey, config: { rateLimitBucket: 'send' }, schema: { body: sendBody, response: { 200: sendResponse } } }, async (request, reply) => {
     const ctx = actionContext(request);
-    const result = await runIdempotent(deps.database, idempotentRequest(request, ctx.projectId), async (db) => ({
+    const idempotent = idempotentRequest(request, ctx.projectId);
+    // Without a key, concurrent sends share a transaction; with one, the send commits with its key.
+    if (!idempotent) return { success: true as const, data: await acceptSendThroughBatch(deps, ctx, request.body) };
+    const result = await runIdempotent(deps.database, idempotent, async (db) => ({
       status: 200,
       body: { success: true as const, data: await acceptSend({ ...deps, db }, ctx, request.body) },
     }));
