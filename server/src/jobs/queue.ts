@@ -25,6 +25,8 @@ export interface JobQueue {
   ): Promise<void>;
   /** Installs the cron schedules of the catalogue (idempotent; pg-boss runs each tick once). */
   scheduleMaintenance(): Promise<void>;
+  /** Re-reads the planner statistics of the job table, after a burst of enqueues (see campaign fan-out). */
+  refreshStatistics(): Promise<void>;
   healthy(): boolean;
 }
 
@@ -89,6 +91,10 @@ export function createJobQueue(database: Database, log?: Logger): JobQueue {
       for (const [name, def] of Object.entries(JOBS)) {
         if (def.cron) await boss.schedule(name, def.cron);
       }
+    },
+    async refreshStatistics() {
+      // Partitioned: ANALYZE of the parent also analyzes each queue's partition.
+      await database.db.execute(sql`analyze pgboss.job`);
     },
     healthy() {
       return running && (lastError === null || !isConnectionError(lastError));

@@ -28,6 +28,16 @@ const FINALIZE_POLL_SECONDS = 10;
 /** A sending campaign whose checkpoint has not moved for this long gets its fan-out job re-enqueued. */
 const STALLED_FANOUT_SECONDS = 60;
 
+/**
+ * A fan-out fills the job table with thousands of queued `email.send` jobs within seconds; until
+ * autovacuum re-analyzes it, the planner believes queued jobs are rare and pg-boss' fetch sorts every
+ * queued job instead of reading the first ones from its index, so each fetch costs more as the campaign
+ * grows (measured in bench/RESULTS-campaign.md). The fan-out refreshes the statistics itself: on its
+ * first batch in this process and every so many after (an ANALYZE samples a bounded number of rows).
+ */
+const STATISTICS_EVERY_BATCHES = 10;
+let fanOutBatches = 0;
+
 export interface FanOutDeps {
   db: Db;
   queue: JobQueue;
@@ -79,6 +89,7 @@ export async function runFanOutBatch(deps: FanOutDeps, campaignId: string, after
     return done ? 'done' : 'continued';
   });
   await opts.afterCommit?.();
+  if (result !== 'skipped' && ++fanOutBatches % STATISTICS_EVERY_BATCHES === 1) await deps.queue.refreshStatistics();
   // Every email may have settled already (or there were none): no need to wait for the finalize job.
   if (result === 'done') await finalizeCampaignIfDone(deps.db, campaignId, deps.clock.now());
   return result;

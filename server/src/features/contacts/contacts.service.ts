@@ -28,12 +28,12 @@ export interface UpsertContactResult {
   temporaryData: Record<string, unknown>;
 }
 
-/** Validates and splits request data into the upsert statement's parameters (throws on bad data). */
 export interface PreparedContactUpsert {
   params: ContactUpsertParams;
   temporaryData: Record<string, unknown>;
 }
 
+/** Validates and splits request data into the upsert statement's parameters (throws on bad data). */
 export function prepareContactUpsert(input: UpsertContactInput): PreparedContactUpsert {
   const { persistent, temporary } = splitIncomingData(input.data, input.dataField);
   return {

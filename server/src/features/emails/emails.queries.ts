@@ -109,10 +109,12 @@ export async function claimEmailsForSending(db: Executor, ids: string[], staleSe
     .where(
       and(
         sql`${emails.id} = any(${uuidArrayLiteral(ids)}::uuid[])`,
-        or(
-          eq(emails.status, 'PENDING'),
-          and(eq(emails.status, 'SENDING'), sql`${emails.sendingAt} < now() - make_interval(secs => ${staleSeconds})`),
-        ),
+        // A CASE, not `status = 'PENDING' or …`: the ids must be found by primary key. With status as an
+        // index condition, the planner combined emails_status_idx into a bitmap whenever its statistics
+        // said PENDING was rare, so every claim read the index entries of a whole big campaign (each
+        // claim cost grew with the campaign; measured in bench/RESULTS-campaign.md).
+        sql`(case ${emails.status} when 'PENDING' then true
+               when 'SENDING' then ${emails.sendingAt} < now() - make_interval(secs => ${staleSeconds}) else false end)`,
       ),
     )
     .returning();
