@@ -93,8 +93,17 @@ export function createJobQueue(database: Database, log?: Logger): JobQueue {
       }
     },
     async refreshStatistics() {
-      // Partitioned: ANALYZE of the parent also analyzes each queue's partition.
-      await database.db.execute(sql`analyze pgboss.job`);
+      // Best effort: fresher statistics only make fetches cheaper, so a refresh that would wait behind
+      // another ANALYZE or a vacuum of the table gives up instead of holding up the caller.
+      try {
+        await database.db.transaction(async (tx) => {
+          await tx.execute(sql`set local lock_timeout = '1s'`);
+          // Partitioned: ANALYZE of the parent also analyzes each queue's partition.
+          await tx.execute(sql`analyze pgboss.job`);
+        });
+      } catch (err) {
+        log?.warn({ err }, 'could not refresh the job table statistics');
+      }
     },
     healthy() {
       return running && (lastError === null || !isConnectionError(lastError));
