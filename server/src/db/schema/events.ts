@@ -19,8 +19,11 @@ export const events = pgTable(
      * The outbox flag: true while the event still has to be offered to workflows (enrolment, or a
      * WAIT_FOR_EVENT of its contact). Set by the `events_mark_dispatch` trigger (migration 0009) in the
      * inserting transaction, so no insert path can forget it; cleared by the workflow dispatcher.
+     * The default is NULL on purpose (the column stays NOT NULL): the trigger runs only for rows that
+     * leave a flag NULL, so a batch insert that computes both flags set-based (/v1/track) skips the
+     * per-row trigger work (migration 0012).
      */
-    dispatchPending: boolean('dispatch_pending').notNull().default(false),
+    dispatchPending: boolean('dispatch_pending').notNull().default(sql`null`),
     /** Failed dispatch attempts; after the 8th the event is dead-lettered (`dispatch_failed_at`). */
     dispatchAttempts: integer('dispatch_attempts').notNull().default(0),
     /** Backoff: not retried before this time (database clock). */
@@ -33,7 +36,7 @@ export const events = pgTable(
      */
     sourceExecutionId: uuid('source_execution_id'),
     /** Outbox flag for outbound webhooks: an enabled endpoint of the project subscribes to this event (trigger). */
-    webhookPending: boolean('webhook_pending').notNull().default(false),
+    webhookPending: boolean('webhook_pending').notNull().default(sql`null`),
   },
   (t) => [
     index('events_project_name_created_idx').on(t.projectId, t.name, t.createdAt),

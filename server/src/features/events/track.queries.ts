@@ -31,9 +31,19 @@ const TRACK_BATCH_SQL = `with
              prev.id as prev_id, prev.subscribed as prev_subscribed, prev.data as prev_data
       from i join up on up.project_id = i.pid and up.email = i.email left join prev on prev.id = up.id
     ),
+    -- The outbox flags, computed here for the whole batch exactly as the events_mark_dispatch trigger
+    -- would (migration 0012); giving them skips the trigger's per-row PL/pgSQL call.
     ev as (
-      insert into events (project_id, contact_id, name, data)
-      select r.pid, r.contact_id, r.ev_name, r.ev_data from r
+      insert into events (project_id, contact_id, name, data, source_execution_id, dispatch_pending, webhook_pending)
+      select r.pid, r.contact_id, r.ev_name, r.ev_data, nullif(current_setting('mailwright.execution_id', true), '')::uuid,
+        exists (select 1 from workflows w where w.project_id = r.pid and w.enabled and w.trigger_event = r.ev_name)
+          or exists (select 1 from workflow_step_executions s
+                     where s.contact_id = r.contact_id and s.status = 'WAITING' and s.wait_event = r.ev_name),
+        exists (select 1 from webhook_endpoints w
+                where w.project_id = r.pid and w.enabled
+                  and (w.event_types = '{}' or r.ev_name = any (w.event_types) or exists (
+                    select 1 from unnest(w.event_types) t where right(t, 2) = '.*' and starts_with(r.ev_name, left(t, -1)))))
+      from r
       returning id, contact_id, created_at
     ),
     flip as (
@@ -87,7 +97,7 @@ function inInputOrder(batch: TrackInputRow[], out: OutRow[]): TrackedRow[] {
 
 /** Runs one batch whose contacts are distinct, as a prepared statement. Results come back in input order. */
 export async function trackBatchStatement(database: Database, batch: TrackInputRow[]): Promise<TrackedRow[]> {
-  const out = await database.runPrepared<OutRow>('mailwright_track_batch_v1', TRACK_BATCH.text, [inputRows(batch)]);
+  const out = await database.runPrepared<OutRow>('mailwright_track_batch_v2', TRACK_BATCH.text, [inputRows(batch)]);
   return inInputOrder(batch, out);
 }
 
