@@ -35,7 +35,8 @@ const NEW_SUBSCRIBED = 'coalesce(i.sub_existing, c.subscribed)';
  * CTEs `prev` (rows before, locked) and `up` (rows after, with `created`) for the contacts in `i`,
  * so a caller upserts contacts and writes what follows from them in ONE statement: one round trip,
  * atomic without an explicit transaction. `i` must name each (project, email) at most once.
- * Locks are taken in (project, email) order so concurrent batches do not deadlock each other.
+ * Locks are taken in (project, email) order (the sorted input drives the probes) so concurrent
+ * batches do not deadlock each other.
  *
  * If two statements create the same new contact at once, the second sees no `prev` row and reports
  * `created = false` without a previous state: the data is still merged correctly, only a
@@ -43,8 +44,14 @@ const NEW_SUBSCRIBED = 'coalesce(i.sub_existing, c.subscribed)';
  */
 export const CONTACTS_UPSERT_CTES = `
     prev as (
-      select c.id, c.subscribed, c.data from contacts c join i on c.project_id = i.pid and c.email = i.email
-      order by c.project_id, c.email for update of c
+      -- One unique-index probe per input row. As a plain join the planner, which guesses 100 input
+      -- rows, hashed them against a sequential scan of all contacts while the table was small enough:
+      -- 2.5 ms per statement at 6,000 contacts (auto_explain), growing with every contact added.
+      select c.id, c.subscribed, c.data
+      from (select i.pid, i.email from i order by i.pid, i.email) k
+      cross join lateral (
+        select c.id, c.subscribed, c.data from contacts c where c.project_id = k.pid and c.email = k.email limit 1 for update
+      ) c
     ),
     up as (
       insert into contacts as c (project_id, email, data, subscribed)
