@@ -17,11 +17,15 @@ export interface NewActivity {
 /** One parameter whatever the number of rows: the send and track paths write dozens at once. */
 export async function insertActivities(db: Executor, rows: NewActivity[]): Promise<void> {
   if (!rows.length) return;
-  await db.execute(sql`insert into activities (project_id, type, actor_type, actor_id, summary, request_id, ip, metadata)
+  await db.execute(activitiesInsert(rows));
+}
+
+/** The insert statement on its own, for a caller that writes it together with other rows in one statement. */
+export const activitiesInsert = (rows: NewActivity[]): SQL =>
+  sql`insert into activities (project_id, type, actor_type, actor_id, summary, request_id, ip, metadata)
     select "projectId", type, "actorType", "actorId", summary, "requestId", ip, metadata
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x("projectId" uuid, type text, "actorType" text, "actorId" text,
-      summary text, "requestId" text, ip text, metadata jsonb)`);
-}
+      summary text, "requestId" text, ip text, metadata jsonb)`;
 
 export interface ActivityFilter {
   projectId: string;

@@ -1,9 +1,18 @@
 import { AppError } from '../../core/errors.js';
 import { decodeTimeCursor, encodeTimeCursor } from '../../core/signed-cursor.js';
+import type { SQL } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import type { ActorType } from '../../db/schema/index.js';
 import { redactKeys } from '../keys/keys.js';
-import { countActivitiesByTypeAndDay, insertActivities, listActivityRows, listActivityTypes, type ActivityFilter } from './activity.queries.js';
+import {
+  activitiesInsert,
+  countActivitiesByTypeAndDay,
+  insertActivities,
+  listActivityRows,
+  listActivityTypes,
+  type ActivityFilter,
+  type NewActivity,
+} from './activity.queries.js';
 
 export interface Actor {
   type: ActorType;
@@ -33,21 +42,24 @@ export interface ActivityInput {
 
 /** Written in the caller's transaction so the audit row exists exactly when the change does. */
 export async function recordActivity(db: Executor, input: ActivityInput | ActivityInput[]): Promise<void> {
-  const list = Array.isArray(input) ? input : [input];
-  await insertActivities(
-    db,
-    list.map((a) => ({
-      projectId: a.projectId,
-      type: a.type,
-      actorType: a.actor.type,
-      actorId: a.actor.id ?? null,
-      // Summaries may quote user input; a pasted key must never land in the audit trail.
-      summary: redactKeys(a.summary).slice(0, 500),
-      requestId: a.requestId ?? null,
-      ip: a.ip ?? null,
-      metadata: a.metadata ? JSON.parse(redactKeys(JSON.stringify(a.metadata))) : null,
-    })),
-  );
+  await insertActivities(db, activityRows(Array.isArray(input) ? input : [input]));
+}
+
+/** An insert of these audit rows, for a caller that writes it in one statement with the change (same rules). */
+export const activityInsert = (list: ActivityInput[]): SQL => activitiesInsert(activityRows(list));
+
+function activityRows(list: ActivityInput[]): NewActivity[] {
+  return list.map((a) => ({
+    projectId: a.projectId,
+    type: a.type,
+    actorType: a.actor.type,
+    actorId: a.actor.id ?? null,
+    // Summaries may quote user input; a pasted key must never land in the audit trail.
+    summary: redactKeys(a.summary).slice(0, 500),
+    requestId: a.requestId ?? null,
+    ip: a.ip ?? null,
+    metadata: a.metadata ? JSON.parse(redactKeys(JSON.stringify(a.metadata))) : null,
+  }));
 }
 
 export interface ActivityReadDeps {

@@ -1,7 +1,7 @@
 import { createTickBatcher } from '../../core/tick-batcher.js';
 import type { Database } from '../../db/client.js';
 import type { SendBody } from './emails.schemas.js';
-import { prepareSend, storeSends, type PreparedSend, type SendAccepted, type SendContext } from './send-store.js';
+import { lookupSuppressions, prepareSend, storeSends, type PreparedSend, type SendAccepted, type SendContext } from './send-store.js';
 import type { SendDeps } from './send.service.js';
 import type { SenderPolicyDeps } from './sender-policy.js';
 
@@ -45,7 +45,13 @@ async function runRequests(deps: BatchedSendDeps, requests: SendRequest[]): Prom
 
 async function storeChunk(deps: BatchedSendDeps, chunk: { send: PreparedSend; index: number }[], results: (SendAccepted | Error)[]) {
   try {
-    const stored = await deps.database.db.transaction((tx) => storeSends(deps, tx, chunk.map((c) => c.send)));
+    const sends = chunk.map((c) => c.send);
+    // On PostgreSQL the suppression list is read on another connection while the transaction opens and
+    // upserts the contacts (a round trip less in the batch's path). PGlite has one connection anyway.
+    const suppressions = deps.database.kind === 'postgres' ? lookupSuppressions(deps.database.db, sends) : undefined;
+    // Awaited inside the transaction; this only keeps an early failure from counting as unhandled.
+    suppressions?.catch(() => {});
+    const stored = await deps.database.db.transaction((tx) => storeSends(deps, tx, sends, suppressions));
     chunk.forEach((c, i) => (results[c.index] = stored[i]));
   } catch (err) {
     if (chunk.length === 1) results[chunk[0].index] = asError(err);
