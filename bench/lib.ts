@@ -202,6 +202,13 @@ export async function throwawayDatabase(scope: Scope, purpose: string): Promise<
 // MW_SERVER_DIST points at another build of the server (e.g. one compiled from a clean checkout).
 const DIST = process.env.MW_SERVER_DIST ?? path.join(ROOT, 'server/dist');
 export const DIST_MAIN_JS = path.join(DIST, 'main.js');
+
+/** The Node flags of `npm start` (package.json), so the benchmarks run the server the way users start it. */
+export function startNodeFlags(): string[] {
+  const start: string = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start;
+  const words = start.split(/\s+/);
+  return words.slice(1, words.indexOf('server/dist/main.js')).filter((w) => w.startsWith('--'));
+}
 export const DIST_CLI_JS = path.join(DIST, 'cli.js');
 export const DIST_WORKER_JS = path.join(DIST, 'worker.js');
 

@@ -1,4 +1,4 @@
-import { loadBefore } from './lib.js';
+import { loadBefore, startNodeFlags } from './lib.js';
 import { SEND, type Measurement } from './load.js';
 import type { BenchReport } from './results.js';
 import { RSS_TARGET, loadLine, loadOptions, measureBaseline, measureMailwright, measurementTable, mib, rssVerdict, valid, type HttpOptions } from './track.js';
@@ -43,7 +43,7 @@ export async function runSendBench(opts: HttpOptions, pgBaseline?: Measurement):
     ],
     detail: [
       loadLine(load),
-      '- Mailwright: `node server/dist/main.js --api-only` (no worker in the process: delivery is not part of the accept path), secret key, MAIL_TRANSPORT=inbox, REQUIRE_VERIFIED_DOMAINS=false, limits raised above the load',
+      `- Mailwright: \`node ${[...startNodeFlags(), 'server/dist/main.js'].join(' ')} --api-only\` (as \`npm start -- --api-only\`; no worker in the process: delivery is not part of the accept path), secret key, MAIL_TRANSPORT=inbox, REQUIRE_VERIFIED_DOMAINS=false, limits raised above the load`,
       '- Each request: one recipient (cycling over the contacts), inline subject and Liquid body, `from` given; a 200 means the contact upsert, the email row and its `email.send` job are committed in one transaction',
       '',
       ...measurementTable([

@@ -9,6 +9,7 @@ import {
   sampleRss,
   scoped,
   startChild,
+  startNodeFlags,
   throwawayDatabase,
   tmpDir,
   waitHealthy,
@@ -64,7 +65,7 @@ export async function measureBaseline(kind: Kind, load: LoadOptions): Promise<Me
   });
 }
 
-/** Starts `node server/dist/main.js [args]` on a fresh database, creates a project and runs the load with the given key. */
+/** Starts the server as `npm start [-- args]` does (its Node flags included) on a fresh database, creates a project and runs the load with the given key. */
 export async function measureMailwright(kind: Kind, args: string[], post: PostLoad, key: 'publicKey' | 'secretKey', load: LoadOptions): Promise<MailwrightRun> {
   return scoped(async (scope) => {
     const port = await freePort();
@@ -86,7 +87,7 @@ export async function measureMailwright(kind: Kind, args: string[], post: PostLo
     }
     const url = `http://127.0.0.1:${port}`;
     const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? "").split(" ").filter(Boolean);
-    const child = startChild(scope, `mailwright (${kind})`, [...nodeArgs, DIST_MAIN_JS, ...args], env);
+    const child = startChild(scope, `mailwright (${kind})`, [...startNodeFlags(), ...nodeArgs, DIST_MAIN_JS, ...args], env);
     await waitHealthy(url, child);
     const keys = await createProjectViaCli(env);
     await probe(url, keys[key], post, load);
@@ -153,7 +154,7 @@ export async function runTrackBench(opts: HttpOptions): Promise<{ report: BenchR
   const detail = [
     loadLine(load),
     '- Baseline: bare Fastify (same version), JSON schema validation, one `INSERT ... RETURNING` into an events-like table per request, no auth, pool of 10 (Mailwright\'s default DATABASE_POOL_SIZE)',
-    '- Mailwright: `node server/dist/main.js` (API and worker in one process), public key, limits raised above the load; each 200 means the contact upsert, the event (with its workflow/webhook outbox flag) and the activity rows are committed',
+    `- Mailwright: \`node ${[...startNodeFlags(), 'server/dist/main.js'].join(' ')}\` (\`npm start\`: API and worker in one process), public key, limits raised above the load; each 200 means the contact upsert, the event (with its workflow/webhook outbox flag) and the activity rows are committed`,
     '',
     ...measurementTable(
       results.flatMap(({ kind, baseline, mw }) => [
