@@ -1,8 +1,7 @@
 import { and, asc, count, desc, eq, getTableColumns, inArray, type SQL } from 'drizzle-orm';
 import { isUniqueViolation } from '../../core/db-errors.js';
-import { queryRows, sql, type Executor, type Tx } from '../../db/client.js';
+import { queryPrepared, queryRows, sql, type Executor, type Tx } from '../../db/client.js';
 import { CONTACTS_UPSERT_CTES, UPSERT_INPUT_COLUMNS, upsertInputRow, type ContactUpsertParams } from '../../db/contact-upsert.js';
-import { toDrizzleSql } from '../../db/named-sql.js';
 import { contacts, type ContactRow } from '../../db/schema/index.js';
 
 export interface UpsertedContact {
@@ -26,6 +25,10 @@ interface UpsertRow {
   had_prev: boolean;
 }
 
+const UPSERT_ROWS_SQL = `with i as (select * from jsonb_to_recordset($1::jsonb) as x(${UPSERT_INPUT_COLUMNS})), ${CONTACTS_UPSERT_CTES}
+  select i.n, up.*, prev.subscribed as prev_subscribed, prev.data as prev_data, prev.id is not null as had_prev
+  from up join i on i.pid = up.project_id and i.email = up.email left join prev on prev.id = up.id`;
+
 /**
  * Create-or-merge of many contacts in one statement, results in input order; each reports its state
  * before, so callers can see what changed. Each (project, email) may appear once: a statement cannot
@@ -33,15 +36,9 @@ interface UpsertRow {
  */
 export async function upsertContactRows(db: Executor, list: ContactUpsertParams[]): Promise<UpsertedContact[]> {
   if (!list.length) return [];
-  const rows = await queryRows<UpsertRow & { n: number }>(
-    db,
-    toDrizzleSql(
-      `with i as (select * from jsonb_to_recordset(:rows::jsonb) as x(${UPSERT_INPUT_COLUMNS})), ${CONTACTS_UPSERT_CTES}
-       select i.n, up.*, prev.subscribed as prev_subscribed, prev.data as prev_data, prev.id is not null as had_prev
-       from up join i on i.pid = up.project_id and i.email = up.email left join prev on prev.id = up.id`,
-      { rows: JSON.stringify(list.map((p, n) => upsertInputRow(p, n))) },
-    ),
-  );
+  const rows = await queryPrepared<UpsertRow & { n: number }>(db, 'mailwright_contact_upsert_v1', UPSERT_ROWS_SQL, [
+    JSON.stringify(list.map((p, n) => upsertInputRow(p, n))),
+  ]);
   const byN = new Map(rows.map((r) => [r.n, r]));
   return list.map((_, n) => {
     const row = byN.get(n);
