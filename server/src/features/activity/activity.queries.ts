@@ -1,6 +1,6 @@
 import { and, desc, eq, gte, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { TimePosition } from '../../core/signed-cursor.js';
-import { queryRows, type Executor } from '../../db/client.js';
+import { queryPrepared, queryRows, type Executor } from '../../db/client.js';
 import { activities, users, type ActorType } from '../../db/schema/index.js';
 
 export interface NewActivity {
@@ -14,18 +14,22 @@ export interface NewActivity {
   metadata: Record<string, unknown> | null;
 }
 
-/** One parameter whatever the number of rows: the send and track paths write dozens at once. */
+/**
+ * The insert, reading its rows from the jsonb parameter `param` (`$1`, `$2`…): one parameter whatever
+ * the number of rows (the send and track paths write dozens at once), to run alone or inside a bigger
+ * statement.
+ */
+export const activitiesInsertText = (param: string) =>
+  `insert into activities (project_id, type, actor_type, actor_id, summary, request_id, ip, metadata)
+    select "projectId", type, "actorType", "actorId", summary, "requestId", ip, metadata
+    from jsonb_to_recordset(${param}::jsonb) as x("projectId" uuid, type text, "actorType" text, "actorId" text,
+      summary text, "requestId" text, ip text, metadata jsonb)`;
+const INSERT_ACTIVITIES = activitiesInsertText('$1');
+
 export async function insertActivities(db: Executor, rows: NewActivity[]): Promise<void> {
   if (!rows.length) return;
-  await db.execute(activitiesInsert(rows));
+  await queryPrepared(db, 'mailwright_activities_insert_v1', INSERT_ACTIVITIES, [JSON.stringify(rows)]);
 }
-
-/** The insert statement on its own, for a caller that writes it together with other rows in one statement. */
-export const activitiesInsert = (rows: NewActivity[]): SQL =>
-  sql`insert into activities (project_id, type, actor_type, actor_id, summary, request_id, ip, metadata)
-    select "projectId", type, "actorType", "actorId", summary, "requestId", ip, metadata
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x("projectId" uuid, type text, "actorType" text, "actorId" text,
-      summary text, "requestId" text, ip text, metadata jsonb)`;
 
 export interface ActivityFilter {
   projectId: string;

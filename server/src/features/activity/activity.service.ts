@@ -1,11 +1,9 @@
 import { AppError } from '../../core/errors.js';
 import { decodeTimeCursor, encodeTimeCursor } from '../../core/signed-cursor.js';
-import type { SQL } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import type { ActorType } from '../../db/schema/index.js';
 import { redactKeys } from '../keys/keys.js';
 import {
-  activitiesInsert,
   countActivitiesByTypeAndDay,
   insertActivities,
   listActivityRows,
@@ -45,8 +43,10 @@ export async function recordActivity(db: Executor, input: ActivityInput | Activi
   await insertActivities(db, activityRows(Array.isArray(input) ? input : [input]));
 }
 
-/** An insert of these audit rows, for a caller that writes it in one statement with the change (same rules). */
-export const activityInsert = (list: ActivityInput[]): SQL => activitiesInsert(activityRows(list));
+export { activitiesInsertText } from './activity.queries.js';
+
+/** These audit rows as the jsonb parameter of `activitiesInsertText`, for a caller that writes them in one statement with the change (same rules). */
+export const activityRowsJson = (list: ActivityInput[]): string => JSON.stringify(activityRows(list));
 
 function activityRows(list: ActivityInput[]): NewActivity[] {
   return list.map((a) => ({

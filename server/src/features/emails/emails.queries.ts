@@ -37,15 +37,16 @@ export interface AcceptedEmail {
 }
 
 /**
- * Many transactional emails in one statement with one parameter (no per-value SQL building). The
- * insert on its own, so the send path can write it in one statement with its audit rows.
+ * Many transactional emails in one statement, read from the jsonb parameter `param` (`$1`, `$2`…) holding
+ * AcceptedEmail rows: no per-value SQL building. Text only, so the send path prepares it together with
+ * its audit rows.
  */
-export const acceptedEmailsInsert = (rows: AcceptedEmail[]): SQL =>
-  sql`insert into emails (id, project_id, contact_id, source_type, marketing, tracking_override, to_email, to_name,
+export const acceptedEmailsInsertText = (param: string) =>
+  `insert into emails (id, project_id, contact_id, source_type, marketing, tracking_override, to_email, to_name,
       from_email, from_name, reply_to, subject, body, headers, template_id, attachments, billable_units, render_data, request_id, status, status_reason)
     select id, "projectId", "contactId", 'TRANSACTIONAL', marketing, "trackingOverride", "toEmail", "toName",
       "fromEmail", "fromName", "replyTo", subject, body, headers, "templateId", attachments, "billableUnits", "renderData", "requestId", status, "statusReason"
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(id uuid, "projectId" uuid, "contactId" uuid, marketing boolean,
+    from jsonb_to_recordset(${param}::jsonb) as x(id uuid, "projectId" uuid, "contactId" uuid, marketing boolean,
       "trackingOverride" boolean, "toEmail" text, "toName" text, "fromEmail" text, "fromName" text, "replyTo" text, subject text,
       body text, headers jsonb, "templateId" uuid, attachments jsonb, "billableUnits" int, "renderData" jsonb, "requestId" text,
       status text, "statusReason" text)`;
