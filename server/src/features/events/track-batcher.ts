@@ -7,8 +7,9 @@ const MAX_BATCH = 200;
  * One batch in flight per process: while it runs, new requests pile up into the next one (group
  * commit), so each statement carries as many requests as arrived meanwhile. Measured on the 2-core
  * bench machine, larger batches beat overlapping smaller ones: in back-to-back runs, 0.81× the bare
- * baseline with one in flight against 0.59–0.67× with two and 0.69× with four (0.63–0.92× with one
- * over the day's runs, the machine is noisy; see README and bench/RESULTS.md); the per-row work in
+ * baseline with one in flight against 0.59–0.67× with two and 0.69× with four; after the statement got
+ * cheaper (set-based outbox flags, index probes for contacts), 4,819–4,897 req/s with one against
+ * 4,689–5,032 with two and 4,665–4,779 with three (see README and bench/RESULTS.md); the per-row work in
  * PostgreSQL and the per-statement work in Node are what cost, not waiting. Connections stay free
  * for key lookups and everything else. (PGlite runs one query at a time anyway.)
  */
