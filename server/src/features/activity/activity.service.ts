@@ -12,6 +12,8 @@ import {
   type NewActivity,
 } from './activity.queries.js';
 
+export { activitiesInsertText } from './activity.queries.js';
+
 export interface Actor {
   type: ActorType;
   id?: string | null;
@@ -42,8 +44,6 @@ export interface ActivityInput {
 export async function recordActivity(db: Executor, input: ActivityInput | ActivityInput[]): Promise<void> {
   await insertActivities(db, activityRows(Array.isArray(input) ? input : [input]));
 }
-
-export { activitiesInsertText } from './activity.queries.js';
 
 /** These audit rows as the jsonb parameter of `activitiesInsertText`, for a caller that writes them in one statement with the change (same rules). */
 export const activityRowsJson = (list: ActivityInput[]): string => JSON.stringify(activityRows(list));
