@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTickBatcher } from './tick-batcher.js';
+import { createTickBatcher, storeTogetherOrAlone } from './tick-batcher.js';
 
 const tick = () => new Promise((r) => setImmediate(r));
 
@@ -40,5 +40,23 @@ describe('createTickBatcher', () => {
     expect(batches).toEqual([[1], [2, 3, 4]]);
     release.shift()!();
     expect(await Promise.all([...waiting, more])).toEqual([2, 3, 4]);
+  });
+});
+
+describe('storeTogetherOrAlone', () => {
+  it('stores a group in one call, and after a failure each item alone so only the bad one fails', async () => {
+    const calls: number[][] = [];
+    const stored: number[] = [];
+    const store = async (items: number[]) => {
+      calls.push(items);
+      if (items.includes(3)) throw new Error('three refused');
+      stored.push(...items);
+      return items.map((i) => i * 10);
+    };
+    expect(await storeTogetherOrAlone([1, 2], store)).toEqual([10, 20]);
+    const results = await storeTogetherOrAlone([4, 3, 5], store);
+    expect(results.map((r) => (r instanceof Error ? r.message : r))).toEqual([40, 'three refused', 50]);
+    expect(calls).toEqual([[1, 2], [4, 3, 5], [4], [3], [5]]);
+    expect(stored).toEqual([1, 2, 4, 5]);
   });
 });

@@ -54,3 +54,19 @@ export function createTickBatcher<I, R>(run: (items: I[]) => Promise<(R | Error)
       schedule();
     });
 }
+
+/**
+ * Stores `items` together; if that fails, each one alone, so a bad item (a refusal, a constraint)
+ * fails only itself and the others are still stored. Results come back in input order, an Error in
+ * the slot of each item that failed on its own.
+ */
+export async function storeTogetherOrAlone<I, R>(items: I[], store: (items: I[]) => Promise<R[]>): Promise<(R | Error)[]> {
+  try {
+    return await store(items);
+  } catch (err) {
+    if (items.length === 1) return [err instanceof Error ? err : new Error(String(err))];
+    const results: (R | Error)[] = [];
+    for (const item of items) results.push(...(await storeTogetherOrAlone([item], store)));
+    return results;
+  }
+}

@@ -1,4 +1,4 @@
-import { createTickBatcher } from '../../core/tick-batcher.js';
+import { createTickBatcher, storeTogetherOrAlone } from '../../core/tick-batcher.js';
 import type { Database } from '../../db/client.js';
 import type { SendBody } from './emails.schemas.js';
 import { lookupSuppressions, prepareSend, storeSends, type PreparedSend, type SendAccepted, type SendContext } from './send-store.js';
@@ -48,20 +48,17 @@ async function runRequests(deps: BatchedSendDeps, requests: SendRequest[]): Prom
   return results;
 }
 
+/** A chunk whose transaction fails is retried one request at a time (storeTogetherOrAlone). */
 async function storeChunk(deps: BatchedSendDeps, chunk: { send: PreparedSend; index: number }[], results: (SendAccepted | Error)[]) {
-  try {
-    const sends = chunk.map((c) => c.send);
+  const stored = await storeTogetherOrAlone(chunk.map((c) => c.send), (sends) => {
     // On PostgreSQL the suppression list is read on another connection while the transaction opens and
     // upserts the contacts (a round trip less in the batch's path). PGlite has one connection anyway.
     const suppressions = deps.database.kind === 'postgres' ? lookupSuppressions(deps.database.db, sends) : undefined;
     // Awaited inside the transaction; this only keeps an early failure from counting as unhandled.
     suppressions?.catch(() => {});
-    const stored = await deps.database.db.transaction((tx) => storeSends(deps, tx, sends, suppressions));
-    chunk.forEach((c, i) => (results[c.index] = stored[i]));
-  } catch (err) {
-    if (chunk.length === 1) results[chunk[0].index] = asError(err);
-    else for (const c of chunk) await storeChunk(deps, [c], results);
-  }
+    return deps.database.db.transaction((tx) => storeSends(deps, tx, sends, suppressions));
+  });
+  chunk.forEach((c, i) => (results[c.index] = stored[i]));
 }
 
 /** Consecutive groups of at most MAX_BATCH_RECIPIENTS recipients (a bigger single request is its own group). */

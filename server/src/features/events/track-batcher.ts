@@ -1,4 +1,4 @@
-import { createTickBatcher } from '../../core/tick-batcher.js';
+import { createTickBatcher, storeTogetherOrAlone } from '../../core/tick-batcher.js';
 import type { Database } from '../../db/client.js';
 import { trackBatchStatement, type TrackedRow, type TrackInputRow } from './track.queries.js';
 
@@ -51,16 +51,7 @@ async function runInDistinctBatches(database: Database, rows: TrackInputRow[]): 
   return results;
 }
 
-/** A failed batch is retried one request at a time, so one bad request fails only itself. */
 async function runBatch(database: Database, batch: { row: TrackInputRow; index: number }[], results: (TrackedRow | Error)[]) {
-  try {
-    const out = await trackBatchStatement(database, batch.map((b) => b.row));
-    batch.forEach((b, i) => (results[b.index] = out[i]));
-  } catch (err) {
-    if (batch.length === 1) {
-      results[batch[0].index] = err as Error;
-      return;
-    }
-    for (const b of batch) await runBatch(database, [b], results);
-  }
+  const out = await storeTogetherOrAlone(batch.map((b) => b.row), (rows) => trackBatchStatement(database, rows));
+  batch.forEach((b, i) => (results[b.index] = out[i]));
 }
