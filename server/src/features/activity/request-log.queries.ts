@@ -19,15 +19,18 @@ export interface ApiRequestInsert {
 }
 
 // One statement (and one parameter) per batch, whatever its size: prepared once per connection on
-// PostgreSQL, so a flush of 500 rows costs one round trip and no per-row SQL building.
+// PostgreSQL, so a flush of 500 rows costs one round trip and no per-row SQL building. Rows of a project
+// that no longer exists are skipped, checked as a foreign key would be (KEY SHARE waits for a deletion
+// in progress): a flush after, or racing, the project's deletion must not leave its rows behind.
 const INSERT_BATCH_SQL = `insert into api_requests
     (request_id, project_id, user_id, method, path, status, duration_ms, auth_type, ip, user_agent, error_code, created_at)
   select "requestId", "projectId", "userId", method, path, status, "durationMs", "authType", ip, "userAgent", "errorCode", "createdAt"
   from jsonb_to_recordset($1::jsonb) as x("requestId" text, "projectId" uuid, "userId" uuid, method text, path text, status int,
-    "durationMs" int, "authType" text, ip text, "userAgent" text, "errorCode" text, "createdAt" timestamptz)`;
+    "durationMs" int, "authType" text, ip text, "userAgent" text, "errorCode" text, "createdAt" timestamptz)
+  where x."projectId" is null or exists (select 1 from projects p where p.id = x."projectId" for key share)`;
 
 export async function insertApiRequests(database: Database, rows: ApiRequestInsert[]): Promise<void> {
-  if (rows.length) await database.runPrepared('mailwright_request_log_insert_v1', INSERT_BATCH_SQL, [JSON.stringify(rows)]);
+  if (rows.length) await database.runPrepared('mailwright_request_log_insert_v2', INSERT_BATCH_SQL, [JSON.stringify(rows)]);
 }
 
 export interface ApiRequestFilter {

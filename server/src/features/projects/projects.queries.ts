@@ -92,10 +92,14 @@ export async function renameProject(db: Executor, id: string, name: string): Pro
   return row;
 }
 
-/** Every tenant table cascades from `projects`; the request log has no foreign key (see its schema), so it goes first. */
+/**
+ * Every tenant table cascades from `projects`. The request log has no foreign key (see its schema): its
+ * rows go after the project, so a request-log flush racing the deletion has either committed before
+ * (its rows are seen and deleted here) or finds the project gone and skips them (request-log.queries.ts).
+ */
 export async function deleteProject(db: Executor, id: string): Promise<boolean> {
-  await db.delete(apiRequests).where(eq(apiRequests.projectId, id));
   const rows = await db.delete(projects).where(eq(projects.id, id)).returning({ id: projects.id });
+  await db.delete(apiRequests).where(eq(apiRequests.projectId, id));
   return rows.length > 0;
 }
 

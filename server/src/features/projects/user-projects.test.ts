@@ -127,6 +127,10 @@ describe('the role matrix on a project', () => {
     expect(await t.deps.db.select().from(projectMembers).where(eq(projectMembers.projectId, p.id))).toEqual([]);
     expect((await t.request('GET', '/contacts', { key: p.created.secret })).status).toBe(401);
     expect((await as(owner, 'GET', `/users/@me/projects/${p.id}/keys`)).status).toBe(403);
+    // The POST /contacts row was still in the request log's buffer (flushed every second): written after
+    // the deletion, it must not bring a row of the deleted project back.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await t.deps.db.select().from(apiRequests).where(eq(apiRequests.projectId, p.id))).toEqual([]);
   });
 
   it('answers 403 alike for a project the user is not in, an unknown id and a malformed id', async () => {
