@@ -66,3 +66,6 @@ export function validationError(errors: FieldError[], message = 'Request validat
 export function notFound(code: ErrorCode, resource: string, id: string): AppError {
   return new AppError(code, `${resource} with ID "${id}" was not found`, { resource, id });
 }
+
+/** Whatever was thrown, as an Error (rejections of batched calls must be Errors). */
+export const asError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));

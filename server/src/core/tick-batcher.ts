@@ -1,3 +1,5 @@
+import { asError } from './errors.js';
+
 export interface TickBatcherOptions {
   /**
    * At most this many batches run at once (default: no limit). Calls arriving while the limit is
@@ -64,7 +66,7 @@ export async function storeTogetherOrAlone<I, R>(items: I[], store: (items: I[])
   try {
     return await store(items);
   } catch (err) {
-    if (items.length === 1) return [err instanceof Error ? err : new Error(String(err))];
+    if (items.length === 1) return [asError(err)];
     const results: (R | Error)[] = [];
     for (const item of items) results.push(...(await storeTogetherOrAlone([item], store)));
     return results;

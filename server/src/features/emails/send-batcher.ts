@@ -1,3 +1,4 @@
+import { asError } from '../../core/errors.js';
 import { createTickBatcher, storeTogetherOrAlone } from '../../core/tick-batcher.js';
 import type { Database } from '../../db/client.js';
 import type { SendBody } from './emails.schemas.js';
@@ -77,4 +78,3 @@ function chunks<T extends { send: PreparedSend }>(list: T[]): T[][] {
   return out;
 }
 
-const asError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
